@@ -1,0 +1,203 @@
+#include "gateway/app/GatewayApplication.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/IniFileConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+
+#include "gateway/net/Listener.h"
+#include "gateway/process/Worker.h"
+
+namespace gateway {
+namespace {
+
+struct OptionSpec {
+    const char* name;
+    const char* argument;  ///< nullptr: a flag without value
+    const char* help;
+};
+
+const OptionSpec kOptions[] = {
+    {"bind", "ADDR", "address to listen on (default 127.0.0.1; IPv6 like ::1 works)"},
+    {"port", "N", "port to listen on (default 8080; 0 = any free port, see --ready-file)"},
+    {"docroot", "DIR", "directory of static files (default ./docroot)"},
+    {"apps", "DIR", "directory of app plugins (default ./apps)"},
+    {"config", "FILE", "config file (.ini or .properties) with the same keys as these flags"},
+    {"workers", "N", "worker processes (0 = one process)"},
+    {"threads", "N", "handler pool threads per worker for blocking apps (default 4)"},
+    {"access-log", "FILE", "access log (Combined Log Format + microseconds); '-' = stdout"},
+    {"log-level", "LEVEL", "fatal, critical, error, warning, notice, information (default), debug, trace"},
+    {"ready-file", "FILE", "once accepting, write the bound port to FILE"},
+    {"max-request-line", "SIZE", "longest request line (default 8k; longer → 414)"},
+    {"max-header-bytes", "SIZE", "largest header section (default 32k; larger → 431)"},
+    {"max-header-count", "N", "most header fields (default 100; more → 431)"},
+    {"max-body", "SIZE", "largest request body (default 16m; larger → 413)"},
+    {"max-connections", "N", "open connections per worker (default 20000)"},
+    {"header-timeout", "DURATION", "time to send a request head (default 15s; then 408)"},
+    {"idle-timeout", "DURATION", "keep-alive idle time (default 60s)"},
+    {"write-timeout", "DURATION", "longest write stall (default 60s)"},
+    {"shutdown-grace", "DURATION", "time in-flight requests get on SIGTERM (default 10s)"},
+    {"file-cache-validity", "DURATION", "re-check cached files after this long (default 1s)"},
+    {"file-cache-entries", "N", "open files kept in the cache (default 4096)"},
+    {"help", nullptr, "show this help and exit"},
+    {"version", nullptr, "show the version and exit"},
+};
+
+/// Lift the soft open-file limit to the hard one: each connection is a descriptor.
+void raiseFileLimit(std::size_t wanted, Poco::Logger& logger) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur < wanted)
+        logger.warning("open-file limit is " + std::to_string(limit.rlim_cur) + " (hard " +
+                       std::to_string(limit.rlim_max) + "), below the " + std::to_string(wanted) +
+                       " that --max-connections needs; connections beyond it wait in the backlog");
+}
+
+void writeReadyFile(const std::string& path, std::uint16_t port) {
+    // Write then rename, so a watcher never reads a half-written file.
+    const std::string temporary = path + ".tmp";
+    {
+        Poco::FileOutputStream out(temporary);
+        out << port << '\n';
+    }
+    Poco::File(temporary).renameTo(path);
+}
+
+}  // namespace
+
+GatewayApplication::GatewayApplication() { setUnixOptions(true); }
+
+void GatewayApplication::defineOptions(Poco::Util::OptionSet& options) {
+    // Not ServerApplication::defineOptions: gateway runs in the foreground under a supervisor
+    // of the user's choosing (systemd, a container), so --daemon & co. are not offered.
+    for (const OptionSpec& spec : kOptions) {
+        Poco::Util::Option option(spec.name, "", spec.help);
+        option.required(false).repeatable(false);
+        if (spec.argument) option.argument(spec.argument);
+        options.addOption(option);
+    }
+}
+
+void GatewayApplication::handleOption(const std::string& name, const std::string& value) {
+    if (name == "help") {
+        _helpRequested = true;
+        stopOptionsProcessing();
+    } else if (name == "version") {
+        _versionRequested = true;
+        stopOptionsProcessing();
+    } else if (name == "config") {
+        _configFile = value;
+    } else {
+        _flags.emplace_back(name, value);
+    }
+}
+
+Settings GatewayApplication::loadSettings() const {
+    Settings settings;
+    if (!_configFile.empty()) {
+        if (!Poco::File(_configFile).exists())
+            throw std::invalid_argument("config file '" + _configFile + "' does not exist");
+        Poco::AutoPtr<Poco::Util::AbstractConfiguration> file;
+        const std::string extension = Poco::Path(_configFile).getExtension();
+        if (extension == "ini")
+            file = new Poco::Util::IniFileConfiguration(_configFile);
+        else
+            file = new Poco::Util::PropertyFileConfiguration(_configFile);
+        Poco::Util::AbstractConfiguration::Keys keys;
+        file->keys(keys);
+        for (const std::string& key : keys) {
+            if (!file->hasProperty(key)) continue;  // a section ([app.x] …) holds app settings
+            if (!Settings::isKnown(key) || key == "config")
+                throw std::invalid_argument("unknown setting '" + key + "' in " + _configFile);
+            settings.set(key, file->getRawString(key));
+        }
+    }
+    for (const auto& [name, value] : _flags) settings.set(name, value);
+    settings.validate();
+    if (!Poco::File(settings.docroot).exists() || !Poco::File(settings.docroot).isDirectory())
+        throw std::invalid_argument("docroot '" + settings.docroot + "' is not a directory");
+    return settings;
+}
+
+void GatewayApplication::setUpLogging(const std::string& level) const {
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(
+        new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %t"));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(
+        new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr)));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(level);
+    Poco::Logger::get("gateway").setChannel(channel);
+    Poco::Logger::get("gateway").setLevel(level);
+}
+
+int GatewayApplication::main(const std::vector<std::string>& args) {
+    if (_helpRequested) {
+        Poco::Util::HelpFormatter help(options());
+        help.setUnixStyle(true);
+        help.setCommand("gateway");
+        help.setUsage("[OPTIONS]");
+        help.setHeader("A fast HTTP/1.1 server for static files and app plugins.");
+        help.setFooter("SIZE: 512, 8k, 16m, 1g. DURATION: 500ms, 15s, 2m (a bare number is seconds).");
+        help.format(std::cout);
+        return EXIT_OK;
+    }
+    if (_versionRequested) {
+        std::cout << "gateway " GATEWAY_VERSION "\n";
+        return EXIT_OK;
+    }
+    if (!args.empty()) {
+        std::fprintf(stderr, "gateway: unexpected argument '%s' (see --help)\n", args[0].c_str());
+        return EXIT_USAGE;
+    }
+    Settings settings;
+    try {
+        settings = loadSettings();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gateway: %s\n", e.what());
+        return EXIT_USAGE;
+    }
+    setUpLogging(settings.logLevel);
+    try {
+        return serve(settings);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gateway: %s\n", e.what());
+        return EXIT_SOFTWARE;
+    }
+}
+
+int GatewayApplication::serve(const Settings& settings) {
+    Poco::Logger& logger = Poco::Logger::get("gateway");
+    raiseFileLimit(settings.maxConnections + 64, logger);
+    Worker::blockSignals();
+
+    ListenSocket socket(settings.bind, settings.port, settings.backlog);
+    Worker worker(settings, socket.fd());
+    worker.run([&] {
+        logger.information("gateway " GATEWAY_VERSION " serving " + settings.docroot + " on " +
+                           settings.bind + ":" + std::to_string(socket.port()));
+        if (!settings.readyFile.empty()) writeReadyFile(settings.readyFile, socket.port());
+    });
+    logger.information("stopped");
+    return EXIT_OK;
+}
+
+}  // namespace gateway

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/config/Settings.h"
+
+namespace gateway {
+
+/// The command line: options and the optional config file → Settings, logging set-up, then the
+/// server. Flags win over the config file; both use the same names ("--port" / "port = ...").
+class GatewayApplication : public Poco::Util::ServerApplication {
+public:
+    GatewayApplication();
+
+    /// Parse the command line; throws (Poco::Exception / std::exception) with a one-line message.
+    void parse(int argc, char** argv) { init(argc, argv); }
+
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    Settings loadSettings() const;
+    void setUpLogging(const std::string& level) const;
+    int serve(const Settings& settings);
+
+    std::vector<std::pair<std::string, std::string>> _flags;
+    std::string _configFile;
+    bool _helpRequested = false;
+    bool _versionRequested = false;
+};
+
+}  // namespace gateway

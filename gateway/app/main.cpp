@@ -1,0 +1,20 @@
+#include <Poco/Exception.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "gateway/app/GatewayApplication.h"
+
+int main(int argc, char** argv) {
+    gateway::GatewayApplication app;
+    try {
+        app.parse(argc, argv);
+    } catch (const Poco::Exception& e) {
+        std::fprintf(stderr, "gateway: %s (see --help)\n", e.displayText().c_str());
+        return Poco::Util::Application::EXIT_USAGE;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gateway: %s\n", e.what());
+        return Poco::Util::Application::EXIT_USAGE;
+    }
+    return app.run();
+}

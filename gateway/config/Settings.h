@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gateway {
+
+/// Every run-time setting as a plain value, validated once at start-up. Filled from the CLI and the
+/// config file by GatewayApplication; everything below only reads it.
+struct Settings {
+    // Where to listen and what to serve.
+    std::string bind = "127.0.0.1";
+    std::uint16_t port = 8080;  ///< 0 = ephemeral; the bound port goes to readyFile
+    std::string docroot = "docroot";
+    std::string appsDir = "apps";
+
+    // Processes and threads.
+    unsigned workers = 0;  ///< prefork worker processes; 0 = everything in one process
+    unsigned threads = 4;  ///< handler pool threads per worker (for blocking apps)
+
+    // Logging.
+    std::string accessLog;  ///< "" = off, "-" = stdout, else a file path
+    std::string logLevel = "information";
+    std::string readyFile;  ///< written (atomically) with the bound port once accepting
+
+    // HTTP limits (ARCHITECTURE.md "HTTP rules").
+    std::size_t maxRequestLine = 8 * 1024;
+    std::size_t maxHeaderBytes = 32 * 1024;
+    std::size_t maxHeaderCount = 100;
+    std::uint64_t maxBodyBytes = 16 * 1024 * 1024;
+    std::size_t maxConnections = 20000;  ///< per worker; beyond it new connections wait in the backlog
+    int backlog = 4096;
+
+    // Timeouts.
+    std::chrono::milliseconds headerTimeout{15000};  ///< request head must arrive within → 408
+    std::chrono::milliseconds idleTimeout{60000};    ///< keep-alive idle → close
+    std::chrono::milliseconds writeTimeout{60000};   ///< no write progress → close
+    std::chrono::milliseconds shutdownGrace{10000};  ///< SIGTERM: in-flight work gets this long
+
+    // Static files.
+    std::chrono::milliseconds fileCacheValidity{1000};  ///< re-stat cached files after this long
+    std::size_t fileCacheEntries = 4096;
+
+    /// Set one setting by its CLI/config-file name ("port", "header-timeout", ...) from text.
+    /// Throws std::invalid_argument naming the setting and the accepted form.
+    void set(std::string_view name, std::string_view value);
+    /// Whether `name` is a setting (config-file keys are checked against this).
+    static bool isKnown(std::string_view name);
+    /// Cross-field checks; throws std::invalid_argument with a one-line message.
+    void validate() const;
+};
+
+/// "512", "8k", "16m", "1g" (1024-based) → bytes. Throws std::invalid_argument.
+std::uint64_t parseSize(std::string_view text);
+/// "500ms", "15s", "2m", "1h"; a bare number is seconds. Throws std::invalid_argument.
+std::chrono::milliseconds parseDuration(std::string_view text);
+
+}  // namespace gateway

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace gateway {
+
+/// Incremental decoder for a chunked request body (RFC 9112 §7.1): chunk extensions are parsed
+/// and ignored, trailer fields are parsed and discarded. Zero-copy: data comes back as views
+/// into the input.
+class ChunkedDecoder {
+public:
+    enum class Status {
+        NeedMore,  ///< all of the input was consumed; feed more bytes
+        Data,      ///< `data` holds body bytes (a view into the input)
+        Done,      ///< the last chunk and trailers were consumed
+        Error,     ///< malformed (400) or over the size limit (413): see errorStatus()
+    };
+
+    explicit ChunkedDecoder(std::uint64_t maxBodySize = UINT64_MAX) : _maxBody(maxBodySize) {}
+
+    /// Consume from `input`, setting `consumed` to how many bytes were used. Call repeatedly with
+    /// the remaining input until NeedMore, Done or Error.
+    Status next(std::string_view input, std::size_t& consumed, std::string_view& data);
+
+    std::uint64_t bodySize() const { return _total; }  ///< decoded bytes so far
+    int errorStatus() const { return _errorStatus; }
+    void reset(std::uint64_t maxBodySize = UINT64_MAX);
+
+private:
+    // Implementation state (size line, data, CRLF after data, trailers) is private to the .cpp.
+    int _state = 0;
+    std::uint64_t _chunkRemaining = 0;
+    std::uint64_t _total = 0;
+    std::uint64_t _maxBody;
+    std::size_t _lineLength = 0;  ///< bounds size lines and trailer lines
+    std::size_t _trailerBytes = 0;
+    int _errorStatus = 0;
+    int _flags = 0;
+};
+
+}  // namespace gateway

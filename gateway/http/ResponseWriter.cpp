@@ -1,0 +1,88 @@
+#include "gateway/http/ResponseWriter.h"
+
+#include <charconv>
+
+#include "gateway/http/StatusCodes.h"
+
+#ifndef GATEWAY_VERSION
+#define GATEWAY_VERSION "0.0.0"
+#endif
+
+namespace gateway {
+namespace {
+
+constexpr std::string_view kServer = "gateway/" GATEWAY_VERSION;
+
+void appendNumber(std::string& out, std::uint64_t value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
+void appendStatusLine(std::string& out, int status) {
+    out.append("HTTP/1.1 ");
+    appendNumber(out, static_cast<std::uint64_t>(status));
+    out.push_back(' ');
+    out.append(reasonPhrase(status));
+    out.append("\r\n");
+}
+
+void appendCommon(std::string& out, std::string_view date) {
+    out.append("Date: ").append(date).append("\r\nServer: ").append(kServer).append("\r\n");
+}
+
+bool carriesNoContentLength(int status) { return status < 200 || status == 204 || status == 304; }
+
+}  // namespace
+
+void ResponseWriter::writeHead(std::string& out, const Response& response, std::string_view date,
+                               bool keepAlive, bool http10KeepAlive) {
+    appendStatusLine(out, response.status);
+    appendCommon(out, date);
+    out.append(response.headers);
+    if (!carriesNoContentLength(response.status)) {
+        out.append("Content-Length: ");
+        appendNumber(out, response.length);
+        out.append("\r\n");
+    }
+    if (!keepAlive)
+        out.append("Connection: close\r\n");
+    else if (http10KeepAlive)
+        out.append("Connection: keep-alive\r\n");
+    out.append("\r\n");
+}
+
+void ResponseWriter::writeError(std::string& out, int status, std::string_view date,
+                                bool withBody) {
+    const std::string_view reason = reasonPhrase(status);
+    // "<html>…<h1>404 Not Found</h1>…</html>\n": the status line, readable in a browser.
+    constexpr std::string_view head = "<!DOCTYPE html>\n<html><head><title>";
+    constexpr std::string_view middle = "</title></head>\n<body><h1>";
+    constexpr std::string_view tail = "</h1><hr><p>gateway</p></body></html>\n";
+    const std::size_t titleLength = 4 + reason.size();  // "404 " + reason
+    const std::size_t bodyLength =
+        head.size() + titleLength + middle.size() + titleLength + tail.size();
+
+    appendStatusLine(out, status);
+    appendCommon(out, date);
+    out.append("Content-Type: text/html; charset=utf-8\r\nContent-Length: ");
+    appendNumber(out, bodyLength);
+    out.append("\r\nConnection: close\r\n\r\n");
+    if (!withBody) return;
+    auto title = [&] {
+        appendNumber(out, static_cast<std::uint64_t>(status));
+        out.push_back(' ');
+        out.append(reason);
+    };
+    out.append(head);
+    title();
+    out.append(middle);
+    title();
+    out.append(tail);
+}
+
+std::string_view ResponseWriter::continueLine() { return "HTTP/1.1 100 Continue\r\n\r\n"; }
+
+std::string_view ResponseWriter::serverName() { return kServer; }
+
+}  // namespace gateway

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gateway/http/Response.h"
+
+namespace gateway {
+
+/// Serialises response heads into a byte buffer. Appends; never clears `out`.
+class ResponseWriter {
+public:
+    /// Status line + Date + Server + the handler's headers + Content-Length + Connection + CRLF.
+    /// `keepAlive` false adds "Connection: close"; `http10KeepAlive` adds "Connection: keep-alive".
+    /// Content-Length is omitted for 1xx, 204 and 304 responses.
+    static void writeHead(std::string& out, const Response& response, std::string_view date,
+                          bool keepAlive, bool http10KeepAlive);
+
+    /// A small complete error response (status line, Date, Server, Content-Type text/html,
+    /// Content-Length, Connection: close, a short HTML body). For HEAD requests pass withBody=false.
+    static void writeError(std::string& out, int status, std::string_view date,
+                           bool withBody = true);
+
+    /// "HTTP/1.1 100 Continue\r\n\r\n"
+    static std::string_view continueLine();
+
+    /// "gateway/<version>"
+    static std::string_view serverName();
+};
+
+}  // namespace gateway

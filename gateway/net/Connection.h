@@ -1,0 +1,97 @@
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gateway/http/ChunkedDecoder.h"
+#include "gateway/http/RequestParser.h"
+#include "gateway/net/EventLoop.h"
+#include "gateway/net/TimeoutList.h"
+
+namespace gateway {
+
+class ConnectionManager;
+struct Response;
+
+/// One client connection: read → parse → route → write, then the next (pipelined) request.
+/// Registered once with epoll, edge-triggered for both directions, so the steady state needs no
+/// epoll_ctl calls. Owns a read buffer only while it holds unparsed bytes and an output buffer
+/// only while a write is blocked; everything else it borrows from its ConnectionManager.
+class Connection final : public EventHandler {
+public:
+    explicit Connection(ConnectionManager& manager);
+
+    /// Start serving an accepted, non-blocking socket.
+    void open(int fd, const sockaddr_in6& peer, std::int64_t nowMs);
+    void onEvents(std::uint32_t events) override;
+    /// The timeout this connection was armed with expired.
+    void onTimeout();
+    /// Graceful shutdown: close now if idle, else after the response in progress.
+    void shutdown();
+
+    bool isOpen() const { return _fd >= 0; }
+    TimeoutHook& timer() { return _timer; }
+    /// Numeric peer address ("127.0.0.1", "::1").
+    std::string_view peerAddress();
+
+    std::size_t managerIndex = 0;  ///< position in the manager's list of open connections
+
+private:
+    enum class State : std::uint8_t { Head, Body, Lingering, Closed };
+    enum class Progress : std::uint8_t { NeedInput, Continue, Stop };
+
+    void drive();
+    bool readInput();
+    Progress consumeInput();
+    Progress drainBody();
+    void handleRequest(const Request& request);
+    int checkBeforeRouting(const Request& request) const;
+    void respondError(int status, const Request* request);
+    void send(std::string_view head, const Response& response, bool withBody);
+    bool flush();
+    bool pendingOutput() const;
+    void consume(std::size_t bytes);
+    void releaseInputIfEmpty();
+    void waitForNextRequest();
+    void startLingering();
+    void lingerRead();
+    void close();
+
+    ConnectionManager& _manager;
+    int _fd = -1;
+    State _state = State::Closed;
+    bool _readable = false;     ///< an edge said data may be waiting; cleared by EAGAIN
+    bool _peerClosed = false;   ///< read returned 0: serve what is buffered, then close
+    bool _eofPending = false;   ///< the peer hung up: keep reading until read() says 0
+    bool _closeAfterWrite = false;
+    bool _headTimerArmed = false;
+    bool _drainChunked = false;
+
+    RequestParser _parser;
+    ChunkedDecoder _chunked;
+    std::uint64_t _drainRemaining = 0;
+
+    std::unique_ptr<char[]> _in;  ///< read buffer (pooled), [_inBegin, _inEnd) unconsumed
+    std::uint32_t _inCapacity = 0;
+    std::uint32_t _inBegin = 0;
+    std::uint32_t _inEnd = 0;
+
+    std::unique_ptr<std::string> _out;  ///< unsent head bytes, only while a write is blocked
+    std::size_t _outSent = 0;
+    std::string_view _bodyMemory;       ///< unsent memory body
+    int _bodyFd = -1;                   ///< unsent file body
+    std::uint64_t _bodyOffset = 0;
+    std::uint64_t _bodyRemaining = 0;
+    std::shared_ptr<const void> _bodyPin;
+
+    std::int64_t _requestStartUs = 0;
+    TimeoutHook _timer;
+    sockaddr_in6 _peer{};
+    char _peerText[48] = {};
+};
+
+}  // namespace gateway

@@ -1,0 +1,122 @@
+#include "gateway/obs/AccessLog.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+
+namespace gateway {
+namespace {
+
+constexpr std::size_t kFlushThreshold = 32 * 1024;
+
+void appendNumber(std::string& out, std::int64_t value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
+/// Quoted field: '"' and control bytes escaped like nginx does (\x22), "-" when empty.
+void appendQuoted(std::string& out, std::string_view value) {
+    out.push_back('"');
+    if (value.empty()) out.push_back('-');
+    for (unsigned char c : value) {
+        if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+            static const char hex[] = "0123456789ABCDEF";
+            out.append("\\x");
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    out.push_back('"');
+}
+
+}  // namespace
+
+AccessLog::AccessLog(std::string target) : _target(std::move(target)) {
+    open();
+    if (enabled()) _buffer.reserve(kFlushThreshold * 2);
+}
+
+AccessLog::~AccessLog() {
+    flush();
+    if (_fd > STDERR_FILENO) ::close(_fd);
+}
+
+void AccessLog::open() {
+    if (_target.empty()) return;
+    if (_target == "-") {
+        _fd = STDOUT_FILENO;
+        return;
+    }
+    _fd = ::open(_target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (_fd < 0)
+        throw std::runtime_error("cannot open access log " + _target + ": " + std::strerror(errno));
+}
+
+void AccessLog::reopen() {
+    flush();
+    if (_fd > STDERR_FILENO) ::close(_fd);
+    _fd = -1;
+    open();
+}
+
+std::string_view AccessLog::timestamp(std::time_t now) {
+    if (now != _stampTime) {
+        _stampTime = now;
+        tm parts{};
+        gmtime_r(&now, &parts);
+        _stampLength = std::strftime(_stamp, sizeof(_stamp), "[%d/%b/%Y:%H:%M:%S +0000]", &parts);
+    }
+    return {_stamp, _stampLength};
+}
+
+void AccessLog::record(const Request& request, std::string_view remoteAddress, int status,
+                       std::uint64_t bodyBytes, std::int64_t micros, std::time_t now) {
+    if (!enabled()) return;
+    std::string& out = _buffer;
+    out.append(remoteAddress).append(" - - ").append(timestamp(now)).append(" \"");
+    // The request line as received: method, target, version.
+    const std::size_t lineStart = out.size();
+    if (request.method.empty()) {  // the head could not be parsed
+        out.push_back('-');
+    } else {
+        out.append(request.method).push_back(' ');
+        out.append(request.target).append(request.versionMinor == 0 ? " HTTP/1.0" : " HTTP/1.1");
+    }
+    for (std::size_t i = lineStart; i < out.size(); ++i)
+        if (out[i] == '"') out[i] = '\'';
+    out.append("\" ");
+    appendNumber(out, status);
+    out.push_back(' ');
+    if (bodyBytes == 0)
+        out.push_back('-');
+    else
+        appendNumber(out, static_cast<std::int64_t>(bodyBytes));
+    out.push_back(' ');
+    appendQuoted(out, request.value("Referer"));
+    out.push_back(' ');
+    appendQuoted(out, request.value("User-Agent"));
+    out.push_back(' ');
+    appendNumber(out, micros);
+    out.push_back('\n');
+    if (out.size() >= kFlushThreshold) flush();
+}
+
+void AccessLog::flush() {
+    std::size_t done = 0;
+    while (_fd >= 0 && done < _buffer.size()) {
+        const ssize_t n = ::write(_fd, _buffer.data() + done, _buffer.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // a full disk must not stop the server; the lines are lost
+        done += static_cast<std::size_t>(n);
+    }
+    _buffer.clear();
+}
+
+}  // namespace gateway

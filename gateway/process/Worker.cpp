@@ -1,0 +1,124 @@
+#include "gateway/process/Worker.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <Poco/Logger.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "gateway/net/ConnectionManager.h"
+#include "gateway/net/EventLoop.h"
+#include "gateway/net/Listener.h"
+#include "gateway/obs/AccessLog.h"
+#include "gateway/route/Router.h"
+#include "gateway/static/StaticHandler.h"
+
+namespace gateway {
+namespace {
+
+constexpr int kTickMs = 100;
+
+sigset_t handledSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGHUP}) sigaddset(&set, sig);
+    return set;
+}
+
+}  // namespace
+
+/// Everything a worker owns, in construction order (handlers before the router that points at
+/// them, the manager before the listener that feeds it).
+class Worker::Parts final : public EventHandler {
+public:
+    Parts(const Settings& settings, int listenFd)
+        : settings(settings),
+          accessLog(settings.accessLog),
+          staticFiles(settings),
+          router(staticFiles),
+          connections(loop, router, accessLog, settings),
+          listener(loop, connections, listenFd) {
+        const sigset_t set = handledSignals();
+        signalFd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+        if (signalFd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
+        loop.add(signalFd, EPOLLIN, this);
+    }
+    ~Parts() { ::close(signalFd); }
+
+    void onEvents(std::uint32_t) override {
+        signalfd_siginfo info{};
+        while (::read(signalFd, &info, sizeof(info)) == sizeof(info)) {
+            switch (info.ssi_signo) {
+                case SIGTERM:
+                case SIGINT: beginShutdown(); break;
+                case SIGQUIT: loop.stop(); break;
+                case SIGUSR1: accessLog.reopen(); break;
+                default: break;  // SIGHUP: reload arrives with the process model
+            }
+        }
+    }
+
+    void beginShutdown() {
+        if (shutdownDeadlineMs) return;
+        logger.information("shutting down: finishing in-flight requests");
+        shutdownDeadlineMs = EventLoop::nowMs() + settings.shutdownGrace.count();
+        listener.stop();
+        connections.shutdown();
+    }
+
+    void tick(std::int64_t nowMs) {
+        connections.tick(nowMs);
+        listener.tick(nowMs);
+        if (connections.date().now() != lastFlush) {
+            lastFlush = connections.date().now();
+            accessLog.flush();
+        }
+        if (shutdownDeadlineMs) {
+            if (connections.openCount() == 0) {
+                loop.stop();
+            } else if (nowMs >= shutdownDeadlineMs) {
+                logger.warning("shutdown grace period over: closing " +
+                               std::to_string(connections.openCount()) + " connection(s)");
+                loop.stop();
+            }
+        }
+    }
+
+    const Settings& settings;
+    Poco::Logger& logger = Poco::Logger::get("gateway");
+    EventLoop loop;
+    AccessLog accessLog;
+    StaticHandler staticFiles;
+    Router router;
+    ConnectionManager connections;
+    Listener listener;
+    int signalFd = -1;
+    std::int64_t shutdownDeadlineMs = 0;
+    std::time_t lastFlush = 0;
+};
+
+Worker::Worker(const Settings& settings, int listenFd)
+    : _parts(std::make_unique<Parts>(settings, listenFd)) {}
+
+Worker::~Worker() = default;
+
+void Worker::blockSignals() {
+    const sigset_t set = handledSignals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);  // a vanished client shows up as EPIPE, not a signal
+}
+
+void Worker::run(const std::function<void()>& onReady) {
+    Parts& parts = *_parts;
+    parts.loop.setTick([&parts](std::int64_t nowMs) { parts.tick(nowMs); }, kTickMs);
+    parts.listener.start();
+    if (onReady) onReady();
+    parts.loop.run();
+    parts.accessLog.flush();
+}
+
+}  // namespace gateway

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "gateway/config/Settings.h"
+
+namespace gateway {
+
+/// One worker: wires an event loop, the listener, connections, the router and its handlers, and
+/// serves until told to stop. SIGTERM/SIGINT stop accepting and let in-flight responses finish
+/// (up to the shutdown grace period); SIGQUIT stops at once; SIGUSR1 reopens the access log.
+class Worker {
+public:
+    Worker(const Settings& settings, int listenFd);
+    ~Worker();
+
+    /// Blocks until shutdown. `onReady` runs once the listener is accepting.
+    void run(const std::function<void()>& onReady);
+
+    /// Signals the worker handles; block them in every thread before starting it.
+    static void blockSignals();
+
+private:
+    class Parts;
+    std::unique_ptr<Parts> _parts;
+};
+
+}  // namespace gateway
