@@ -46,7 +46,7 @@ const OptionSpec kOptions[] = {
     {"max-header-bytes", "SIZE", "largest header section (default 32k; larger → 431)"},
     {"max-header-count", "N", "most header fields (default 100; more → 431)"},
     {"max-body", "SIZE", "largest request body (default 16m; larger → 413)"},
-    {"max-connections", "N", "open connections per worker (default 20000)"},
+    {"max-connections", "N", "open connections per worker (default 16384)"},
     {"header-timeout", "DURATION", "time to send a request head (default 15s; then 408)"},
     {"idle-timeout", "DURATION", "keep-alive idle time (default 60s)"},
     {"write-timeout", "DURATION", "longest write stall (default 60s)"},

@@ -18,6 +18,8 @@ public:
 
     /// Parse the command line; throws (Poco::Exception / std::exception) with a one-line message.
     void parse(int argc, char** argv) { init(argc, argv); }
+    /// Run what parse() set up; returns the process exit code.
+    int start() { return run(); }
 
 protected:
     void defineOptions(Poco::Util::OptionSet& options) override;

@@ -16,5 +16,5 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
         return Poco::Util::Application::EXIT_USAGE;
     }
-    return app.run();
+    return app.start();
 }

@@ -29,15 +29,18 @@ public:
     void reset(std::uint64_t maxBodySize = UINT64_MAX);
 
 private:
-    // Implementation state (size line, data, CRLF after data, trailers) is private to the .cpp.
+    Status fail(int status, std::size_t at, std::size_t& consumed);
+
+    // A byte-at-a-time state machine for the framing (size lines, CRLFs, trailers), so no input
+    // byte is ever buffered or re-read; chunk data is handed out as views. States are in the .cpp.
     int _state = 0;
-    std::uint64_t _chunkRemaining = 0;
+    std::uint64_t _chunkRemaining = 0;  ///< size being read, then data bytes left in the chunk
     std::uint64_t _total = 0;
     std::uint64_t _maxBody;
-    std::size_t _lineLength = 0;  ///< bounds size lines and trailer lines
-    std::size_t _trailerBytes = 0;
+    std::size_t _lineLength = 0;    ///< bounds size lines (with extensions)
+    std::size_t _trailerBytes = 0;  ///< bounds the trailer section
     int _errorStatus = 0;
-    int _flags = 0;
+    unsigned _sizeDigits = 0;
 };
 
 }  // namespace gateway

@@ -9,9 +9,9 @@ namespace gateway {
 
 /// Limits the parser enforces (defaults from ARCHITECTURE.md "HTTP rules").
 struct ParserLimits {
-    std::size_t maxRequestLine = 8 * 1024;    ///< longer → 414
-    std::size_t maxHeaderBytes = 32 * 1024;   ///< whole header section larger → 431
-    std::size_t maxHeaderCount = 100;         ///< more fields → 431
+    std::size_t maxRequestLine = 8 * 1024;   ///< longer → 414
+    std::size_t maxHeaderBytes = 32 * 1024;  ///< whole header section larger → 431
+    std::size_t maxHeaderCount = 100;        ///< more fields → 431
 };
 
 /// Incremental, zero-copy HTTP/1.1 request-head parser (RFC 9112), strict where ambiguity could
@@ -30,7 +30,8 @@ public:
     std::size_t consumed() const { return _consumed; }
     /// On Error: the status to answer with (400, 414, 431, 501, 505).
     int errorStatus() const { return _errorStatus; }
-    /// On Error: a short static description for the log, e.g. "Content-Length with Transfer-Encoding".
+    /// On Error: a short static description for the log, e.g. "Content-Length with
+    /// Transfer-Encoding".
     const char* errorReason() const { return _errorReason; }
 
     /// Forget progress; call before parsing the next request on the connection.
@@ -53,7 +54,7 @@ private:
     std::size_t _headStart = 0;   ///< start of the request line (after skipped empty lines)
     std::size_t _fieldLines = 0;  ///< complete field lines seen so far
     std::size_t _consumed = 0;
-    unsigned _emptyLines = 0;     ///< empty lines skipped before the request line
+    unsigned _emptyLines = 0;  ///< empty lines skipped before the request line
     bool _haveRequestLine = false;
     State _state = State::Head;
     int _errorStatus = 0;
