@@ -72,6 +72,19 @@ void raiseFileLimit(std::size_t wanted, Poco::Logger& logger) {
                        " that --max-connections needs; connections beyond it wait in the backlog");
 }
 
+/// "[app.NAME]" sections (or "app.NAME.key = value" lines): per-app settings, kept as text.
+void readAppSections(const Poco::Util::AbstractConfiguration& file, Settings& settings) {
+    Poco::Util::AbstractConfiguration::Keys names;
+    file.keys("app", names);
+    for (const std::string& name : names) {
+        Poco::Util::AbstractConfiguration::Keys keys;
+        file.keys("app." + name, keys);
+        auto& section = settings.appSections[name];
+        for (const std::string& key : keys)
+            section[key] = file.getRawString("app." + name + "." + key, "");
+    }
+}
+
 void writeReadyFile(const std::string& path, std::uint16_t port) {
     // Write then rename, so a watcher never reads a half-written file.
     const std::string temporary = path + ".tmp";
@@ -125,8 +138,11 @@ Settings GatewayApplication::loadSettings() const {
         Poco::Util::AbstractConfiguration::Keys keys;
         file->keys(keys);
         for (const std::string& key : keys) {
-            if (!file->hasProperty(key)) continue;  // a section ([app.x] …) holds app settings
-            if (!Settings::isKnown(key) || key == "config")
+            if (key == "app" && !file->hasProperty(key)) {
+                readAppSections(*file, settings);
+                continue;
+            }
+            if (!Settings::isKnown(key) || key == "config" || !file->hasProperty(key))
                 throw std::invalid_argument("unknown setting '" + key + "' in " + _configFile);
             settings.set(key, file->getRawString(key));
         }

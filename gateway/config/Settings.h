@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <map>
 
 namespace gateway {
 
@@ -38,6 +39,10 @@ struct Settings {
     std::chrono::milliseconds idleTimeout{60000};    ///< keep-alive idle → close
     std::chrono::milliseconds writeTimeout{60000};   ///< no write progress → close
     std::chrono::milliseconds shutdownGrace{10000};  ///< SIGTERM: in-flight work gets this long
+
+    /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,
+    /// disabled, and free-form keys handed to the plugin's init).
+    std::map<std::string, std::map<std::string, std::string>> appSections;
 
     // Static files.
     std::chrono::milliseconds fileCacheValidity{1000};  ///< re-stat cached files after this long

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace gateway {
+
+class ClientChannel;
 
 /// What a handler decided: status, its own header lines, and where the body bytes come from.
 /// The connection adds Date, Server, Content-Length and Connection, then sends it (writev for
@@ -22,7 +25,12 @@ struct Response {
     int fileFd = -1;           ///< File body: descriptor, owned by `pin`
     std::uint64_t fileOffset = 0;
     std::uint64_t length = 0;  ///< body length for Content-Length (also set for HEAD)
-    std::shared_ptr<const void> pin;  ///< keeps `memory` / `fileFd` alive while queued
+    /// Keeps `memory` / `fileFd` alive while queued. A Memory body without a pin is valid only
+    /// during the handler call: the connection copies whatever it cannot send at once.
+    std::shared_ptr<const void> pin;
+
+    /// For HandlerResult::Offload: the job to run on the handler pool (blocking I/O allowed).
+    std::function<void(ClientChannel&)> offload;
 
     bool closeConnection = false;  ///< send "Connection: close" and close after this response
 
@@ -57,6 +65,7 @@ struct Response {
         fileOffset = 0;
         length = 0;
         pin.reset();
+        offload = nullptr;
         closeConnection = false;
     }
 };
