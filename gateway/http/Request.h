@@ -36,6 +36,12 @@ struct Request {
     std::int64_t contentLength = -1;  ///< -1 when absent (and always when chunked)
     std::string_view host;        ///< Host header value (empty when absent)
 
+    // Filled by the connection, not the parser: the two ends of the TCP connection.
+    std::string_view remoteAddress;  ///< numeric peer address, "127.0.0.1" / "::1"
+    std::uint16_t remotePort = 0;
+    std::string_view localAddress;   ///< the address the listener is bound to
+    std::uint16_t localPort = 0;
+
     /// First header with this name (case-insensitive), or nullptr.
     const HeaderField* find(std::string_view name) const noexcept;
     /// Value of the first header with this name, or an empty view.

@@ -36,14 +36,18 @@ bool carriesNoContentLength(int status) { return status < 200 || status == 204 |
 }  // namespace
 
 void ResponseWriter::writeHead(std::string& out, const Response& response, std::string_view date,
-                               bool keepAlive, bool http10KeepAlive) {
+                               bool keepAlive, bool http10KeepAlive, Framing framing) {
     appendStatusLine(out, response.status);
     appendCommon(out, date);
     out.append(response.headers);
     if (!carriesNoContentLength(response.status)) {
-        out.append("Content-Length: ");
-        appendNumber(out, response.length);
-        out.append("\r\n");
+        if (framing == Framing::Length) {
+            out.append("Content-Length: ");
+            appendNumber(out, response.length);
+            out.append("\r\n");
+        } else if (framing == Framing::Chunked) {
+            out.append("Transfer-Encoding: chunked\r\n");
+        }
     }
     if (!keepAlive)
         out.append("Connection: close\r\n");

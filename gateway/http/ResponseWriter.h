@@ -10,11 +10,14 @@ namespace gateway {
 /// Serialises response heads into a byte buffer. Appends; never clears `out`.
 class ResponseWriter {
 public:
-    /// Status line + Date + Server + the handler's headers + Content-Length + Connection + CRLF.
+    /// How the body is delimited: Content-Length (response.length), chunked, or by closing.
+    enum class Framing { Length, Chunked, Close };
+
+    /// Status line + Date + Server + the handler's headers + framing + Connection + CRLF.
     /// `keepAlive` false adds "Connection: close"; `http10KeepAlive` adds "Connection: keep-alive".
-    /// Content-Length is omitted for 1xx, 204 and 304 responses.
+    /// Framing headers are omitted for 1xx, 204 and 304 responses.
     static void writeHead(std::string& out, const Response& response, std::string_view date,
-                          bool keepAlive, bool http10KeepAlive);
+                          bool keepAlive, bool http10KeepAlive, Framing framing = Framing::Length);
 
     /// A small complete error response (status line, Date, Server, Content-Type text/html,
     /// Content-Length, Connection: close, a short HTML body). For HEAD requests pass withBody=false.

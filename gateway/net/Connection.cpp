@@ -72,6 +72,9 @@ std::string_view Connection::peerAddress() {
 
 void Connection::onEvents(std::uint32_t events) {
     if (_state == State::Closed) return;
+    if (_state == State::Offloaded) {  // a pool thread owns the socket; resume reads afterwards
+        return;
+    }
     if (events & EPOLLERR) {
         close();
         return;
@@ -220,7 +223,7 @@ int Connection::checkBeforeRouting(const Request& request) const {
     return 0;
 }
 
-void Connection::handleRequest(const Request& request) {
+void Connection::handleRequest(Request& request) {
     _requestStartUs = monotonicMicros();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
@@ -230,9 +233,16 @@ void Connection::handleRequest(const Request& request) {
         return;
     }
 
+    request.remoteAddress = peerAddress();
+    request.remotePort = ntohs(_peer.sin6_port);
+    request.localAddress = _manager.settings().bind;
+    request.localPort = _manager.localPort();
     Response& response = _manager.scratchResponse();
     response.reset();
-    _manager.router().dispatch(request, response);
+    if (_manager.router().dispatch(request, response) == HandlerResult::Offload) {
+        offload(request, response);
+        return;
+    }
 
     bool keepAlive = request.keepAlive && !response.closeConnection && !_manager.shuttingDown();
     if (request.hasBody()) {
@@ -308,6 +318,15 @@ void Connection::send(std::string_view head, const Response& response, bool with
         _bodyFd = response.fileFd;
         _bodyOffset = response.fileOffset;
         _bodyRemaining = response.length;
+    }
+    if (!_bodyMemory.empty() && !response.pin) {
+        // Valid only during the handler call: keep a copy of what is still unsent.
+        if (!_out) {
+            _out = std::make_unique<std::string>();
+            _outSent = 0;
+        }
+        _out->append(_bodyMemory);
+        _bodyMemory = {};
     }
     if (!_bodyMemory.empty() || _bodyRemaining > 0) _bodyPin = response.pin;
 }
@@ -426,7 +445,8 @@ void Connection::onTimeout() {
 }
 
 void Connection::shutdown() {
-    if (_state == State::Closed || _state == State::Lingering) return;
+    // An offloaded request finishes first; finishOffload() then sees the manager shutting down.
+    if (_state == State::Closed || _state == State::Lingering || _state == State::Offloaded) return;
     if (_state == State::Head && _inBegin == _inEnd && !pendingOutput()) {
         close();
         return;

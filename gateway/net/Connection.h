@@ -1,8 +1,10 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <sys/uio.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 #include "gateway/http/RequestParser.h"
 #include "gateway/net/EventLoop.h"
 #include "gateway/net/TimeoutList.h"
+#include "gateway/route/ClientChannel.h"
 
 namespace gateway {
 
@@ -21,7 +24,9 @@ struct Response;
 /// Registered once with epoll, edge-triggered for both directions, so the steady state needs no
 /// epoll_ctl calls. Owns a read buffer only while it holds unparsed bytes and an output buffer
 /// only while a write is blocked; everything else it borrows from its ConnectionManager.
-class Connection final : public EventHandler {
+/// A handler may offload a request to the handler pool: the connection then lends itself to that
+/// thread as the request's ClientChannel (blocking I/O) and resumes on the loop afterwards.
+class Connection final : public EventHandler, private ClientChannel {
 public:
     explicit Connection(ConnectionManager& manager);
 
@@ -36,19 +41,62 @@ public:
     bool isOpen() const { return _fd >= 0; }
     TimeoutHook& timer() { return _timer; }
     /// Numeric peer address ("127.0.0.1", "::1").
-    std::string_view peerAddress();
+    std::string_view peerAddress() override;
 
     std::size_t managerIndex = 0;  ///< position in the manager's list of open connections
 
 private:
-    enum class State : std::uint8_t { Head, Body, Lingering, Closed };
+    enum class State : std::uint8_t { Head, Body, Offloaded, Lingering, Closed };
+    /// A request a pool thread is serving (see ConnectionOffload.cpp).
+    struct Offload {
+        Request request;  ///< a copy: the loop's scratch request serves other connections meanwhile
+        std::function<void(ClientChannel&)> job;
+        std::uint32_t bodyStart = 0;  ///< next unread body byte in the connection's buffer
+        std::string head;             ///< scratch for heads and chunk-size lines
+        std::unique_ptr<char[]> side;  ///< chunked bodies are refilled here, past the head's buffer
+        std::uint32_t sideBegin = 0;
+        std::uint32_t sideEnd = 0;
+        std::string_view pending;      ///< decoded chunk data not yet handed out
+        std::uint64_t bodyRead = 0;
+        ReadStatus bodyError = ReadStatus::Ok;
+        int status = 0;
+        std::uint64_t bytesSent = 0;
+        std::int64_t declaredLength = -1;
+        bool continueSent = false;
+        bool headSent = false;
+        bool dropBody = false;
+        bool chunked = false;
+        bool ended = false;
+        bool close = false;
+        bool failed = false;
+    };
+
+    // ClientChannel, used by the handler-pool thread while Offloaded (ConnectionOffload.cpp).
+    const Request& request() const override;
+    std::uint16_t peerPort() const override;
+    std::uint16_t localPort() const override;
+    ReadStatus readBody(void* buffer, std::size_t capacity, std::size_t& got,
+                        std::uint64_t limit) override;
+    bool sendHead(const Response& head, std::int64_t contentLength, bool close) override;
+    bool sendBody(std::string_view data) override;
+    bool endBody() override;
+    bool headSent() const override;
+    void sendError(int status) override;
+    void abort() override;
+    void offload(const Request& request, Response& response);
+    void runOffloaded();
+    void finishOffload();
+    ReadStatus readChunked(void* buffer, std::size_t capacity, std::size_t& got);
+    ssize_t readBlocking(void* buffer, std::size_t capacity);
+    bool writeBlocking(iovec* iov, int count);
+
     enum class Progress : std::uint8_t { NeedInput, Continue, Stop };
 
     void drive();
     bool readInput();
     Progress consumeInput();
     Progress drainBody();
-    void handleRequest(const Request& request);
+    void handleRequest(Request& request);
     int checkBeforeRouting(const Request& request) const;
     void respondError(int status, const Request* request);
     void send(std::string_view head, const Response& response, bool withBody);
@@ -87,6 +135,9 @@ private:
     std::uint64_t _bodyOffset = 0;
     std::uint64_t _bodyRemaining = 0;
     std::shared_ptr<const void> _bodyPin;
+
+    std::unique_ptr<Offload> _offload;  ///< only while a pool thread serves the request
+    bool _chunkedDone = false;          ///< the chunked request body was read to its end
 
     std::int64_t _requestStartUs = 0;
     TimeoutHook _timer;

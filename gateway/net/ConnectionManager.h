@@ -19,6 +19,7 @@ namespace gateway {
 
 class AccessLog;
 class Connection;
+class HandlerPool;
 class Router;
 
 /// Owns a worker's connections and what they share: the scratch Request/Response (one request is
@@ -31,6 +32,13 @@ public:
 
     bool atCapacity() const { return _open.size() >= _settings.maxConnections; }
     std::size_t openCount() const { return _open.size(); }
+    /// Where offloaded requests run (set by the worker when it has handlers that offload).
+    void setHandlerPool(HandlerPool* pool) { _pool = pool; }
+    HandlerPool* handlerPool() { return _pool; }
+    /// The listener's port, for SERVER_PORT.
+    void setLocalPort(std::uint16_t port) { _localPort = port; }
+    std::uint16_t localPort() const { return _localPort; }
+
     /// Take over an accepted non-blocking socket.
     void adopt(int fd, const sockaddr_in6& peer);
 
@@ -79,6 +87,8 @@ private:
     std::size_t _maxInput;
     std::int64_t _nowMs;
     bool _shuttingDown = false;
+    HandlerPool* _pool = nullptr;
+    std::uint16_t _localPort = 0;
 
     TimeoutList _headTimeouts;
     TimeoutList _idleTimeouts;

@@ -2,18 +2,23 @@
 
 namespace gateway {
 
-void Router::dispatch(const Request& request, Response& response) {
-    const bool handled = _mounts.forEachMatch(
-        request.path, [&](const MountTable::Mount& mount, std::string_view pathInfo) {
-            if (mount.handler->handle(request, pathInfo, response) == HandlerResult::Done)
-                return true;
-            response.reset();
-            return false;
-        });
-    if (!handled && _fallback.handle(request, request.path, response) == HandlerResult::Declined) {
+HandlerResult Router::dispatch(const Request& request, Response& response) {
+    HandlerResult result = HandlerResult::Declined;
+    _mounts.forEachMatch(request.path,
+                         [&](const MountTable::Mount& mount, std::string_view pathInfo) {
+                             result = mount.handler->handle(request, pathInfo, response);
+                             if (result != HandlerResult::Declined) return true;
+                             response.reset();
+                             return false;
+                         });
+    if (result == HandlerResult::Declined)
+        result = _fallback.handle(request, request.path, response);
+    if (result == HandlerResult::Declined) {
         response.reset();
         response.status = 404;
+        result = HandlerResult::Done;
     }
+    return result;
 }
 
 }  // namespace gateway

@@ -13,7 +13,8 @@ public:
 
     MountTable& mounts() { return _mounts; }
 
-    void dispatch(const Request& request, Response& response);
+    /// Done (the response is filled in) or Offload (response.offload holds the job).
+    HandlerResult dispatch(const Request& request, Response& response);
 
 private:
     MountTable _mounts;

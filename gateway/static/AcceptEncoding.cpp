@@ -6,7 +6,9 @@ namespace gateway {
 
 namespace {
 
-bool isOws(char c) { return c == ' ' || c == '\t'; }
+bool isOws(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && isOws(text.front())) text.remove_prefix(1);
@@ -19,8 +21,8 @@ bool weightNonZero(std::string_view params) {
     while (!params.empty()) {
         std::size_t semicolon = params.find(';');
         std::string_view param = trim(params.substr(0, semicolon));
-        params = semicolon == std::string_view::npos ? std::string_view{}
-                                                     : params.substr(semicolon + 1);
+        params =
+            semicolon == std::string_view::npos ? std::string_view{} : params.substr(semicolon + 1);
         std::size_t equals = param.find('=');
         if (equals == std::string_view::npos) continue;
         if (!equalsIgnoreCase(trim(param.substr(0, equals)), "q")) continue;
@@ -44,8 +46,9 @@ bool AcceptEncoding::allowsGzip(std::string_view value) noexcept {
         value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
         std::size_t semicolon = element.find(';');
         std::string_view coding = trim(element.substr(0, semicolon));
-        std::string_view params =
-            semicolon == std::string_view::npos ? std::string_view{} : element.substr(semicolon + 1);
+        std::string_view params = semicolon == std::string_view::npos
+                                      ? std::string_view{}
+                                      : element.substr(semicolon + 1);
         if (equalsIgnoreCase(coding, "gzip") || equalsIgnoreCase(coding, "x-gzip"))
             return weightNonZero(params);
         if (coding == "*") star = weightNonZero(params);

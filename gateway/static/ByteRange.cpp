@@ -8,7 +8,9 @@ namespace gateway {
 
 namespace {
 
-bool isOws(char c) { return c == ' ' || c == '\t'; }
+bool isOws(char c) {
+    return c == ' ' || c == '\t';
+}
 
 /// Decimal digits from `text` at `i`; saturates at UINT64_MAX. False when there are none.
 bool parseNumber(std::string_view text, std::size_t& i, std::uint64_t& value) {

@@ -39,12 +39,16 @@ DocRootResolver::Status statusFor(int error) noexcept {
     switch (error) {
         case ENOENT:
         case ENOTDIR:
-        case ENAMETOOLONG: return Status::NotFound;
+        case ENAMETOOLONG:
+            return Status::NotFound;
         case EXDEV:  // RESOLVE_BENEATH: the path (or a symlink in it) leaves the docroot
-        case ELOOP: return Status::Refused;
+        case ELOOP:
+            return Status::Refused;
         case EACCES:
-        case EPERM: return Status::Forbidden;
-        default: return Status::Error;
+        case EPERM:
+            return Status::Forbidden;
+        default:
+            return Status::Error;
     }
 }
 
@@ -72,8 +76,7 @@ DocRootResolver::~DocRootResolver() {
     if (_dirFd >= 0) ::close(_dirFd);
 }
 
-DocRootResolver::Status DocRootResolver::normalize(std::string_view rawPath,
-                                                   std::string& relative,
+DocRootResolver::Status DocRootResolver::normalize(std::string_view rawPath, std::string& relative,
                                                    bool& directorySyntax) {
     relative.clear();
     directorySyntax = false;

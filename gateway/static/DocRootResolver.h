@@ -11,8 +11,8 @@ namespace gateway {
 ///
 /// normalize() is pure: it percent-decodes once, collapses "//" and "/./", resolves ".." inside the
 /// path and refuses anything that would climb above the docroot, a NUL, a malformed escape, a
-/// backslash, overlong UTF-8 lead bytes and dotfile segments (.git, .env; ".well-known" is allowed).
-/// open() then opens the normalised path relative to a docroot directory descriptor with
+/// backslash, overlong UTF-8 lead bytes and dotfile segments (.git, .env; ".well-known" is
+/// allowed). open() then opens the normalised path relative to a docroot directory descriptor with
 /// openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), so symlinks may not leave the docroot either.
 /// Where openat2 is unavailable (ENOSYS, or EPERM from an old seccomp filter) it falls back to
 /// openat + a check of the opened file's real path against the docroot's.
@@ -34,9 +34,10 @@ public:
     DocRootResolver(const DocRootResolver&) = delete;
     DocRootResolver& operator=(const DocRootResolver&) = delete;
 
-    /// Decodes and normalises `rawPath` into `relative` ("" = the docroot itself, otherwise segments
-    /// joined by '/', no leading or trailing slash). `directorySyntax` tells whether the path names
-    /// a directory by its form ("/", "/a/", "/a/."). `relative` is left unspecified unless Ok.
+    /// Decodes and normalises `rawPath` into `relative` ("" = the docroot itself, otherwise
+    /// segments joined by '/', no leading or trailing slash). `directorySyntax` tells whether the
+    /// path names a directory by its form ("/", "/a/", "/a/."). `relative` is left unspecified
+    /// unless Ok.
     static Status normalize(std::string_view rawPath, std::string& relative, bool& directorySyntax);
 
     struct Opened {

@@ -120,8 +120,7 @@ std::uint64_t FileCache::memoryBytes() const {
     return _memoryBytes;
 }
 
-FileCache::EntryPtr FileCache::build(const std::string& relative, int fd,
-                                     const struct stat& info) {
+FileCache::EntryPtr FileCache::build(const std::string& relative, int fd, const struct stat& info) {
     std::string_view contentType = _mimeTypes.lookup(relative);
     std::string gzipRelative = relative + ".gz";
     EntryPtr gzip;
@@ -140,8 +139,9 @@ FileCache::EntryPtr FileCache::build(const std::string& relative, int fd,
 }
 
 std::shared_ptr<FileEntry> FileCache::buildOne(const std::string& relative, int fd,
-                                        const struct stat& info, std::string_view contentType,
-                                        bool gzipped, bool vary) {
+                                               const struct stat& info,
+                                               std::string_view contentType, bool gzipped,
+                                               bool vary) {
     auto entry = std::make_shared<FileEntry>();
     entry->relative = relative;
     entry->fd = fd;

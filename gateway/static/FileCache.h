@@ -18,8 +18,8 @@ class DocRootResolver;
 class MimeTypes;
 
 /// One representation of a file, ready to send: validators, a prebuilt header block and either the
-/// whole body in memory (small files: one writev with the headers) or an open descriptor (sendfile).
-/// Immutable once built; shared so an in-flight response pins it (Response::pin).
+/// whole body in memory (small files: one writev with the headers) or an open descriptor
+/// (sendfile). Immutable once built; shared so an in-flight response pins it (Response::pin).
 struct FileEntry {
     std::string relative;      ///< path beneath the docroot, for revalidation
     std::string gzipRelative;  ///< relative + ".gz" (only on an identity entry)
@@ -75,7 +75,8 @@ public:
     /// ownership of `fd`), including its .gz sibling. The MIME type comes from `relative`.
     EntryPtr build(const std::string& relative, int fd, const struct stat& info);
 
-    /// Caches `entry` under `key` (replacing any), evicting the least recently used beyond capacity.
+    /// Caches `entry` under `key` (replacing any), evicting the least recently used beyond
+    /// capacity.
     void insert(std::string_view key, EntryPtr entry);
 
     std::size_t size() const;
@@ -89,8 +90,9 @@ private:
     };
     using List = std::list<Node>;
 
-    std::shared_ptr<FileEntry> buildOne(const std::string& relative, int fd, const struct stat& info,
-                      std::string_view contentType, bool gzipped, bool vary);
+    std::shared_ptr<FileEntry> buildOne(const std::string& relative, int fd,
+                                        const struct stat& info, std::string_view contentType,
+                                        bool gzipped, bool vary);
     bool stillValid(const FileEntry& entry) const;
     void erase(List::iterator node);
     static std::uint64_t bodyBytes(const FileEntry& entry) noexcept;
@@ -103,7 +105,7 @@ private:
     const std::uint64_t _memoryBudget;
 
     mutable std::mutex _mutex;
-    List _lru;  ///< most recently used first
+    List _lru;                                                    ///< most recently used first
     std::unordered_map<std::string_view, List::iterator> _index;  ///< views into Node::key
     std::uint64_t _memoryBytes = 0;
 };

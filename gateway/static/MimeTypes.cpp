@@ -14,22 +14,22 @@ struct Builtin {
 
 // The web's everyday types, for when /etc/mime.types is missing or lacks them.
 constexpr Builtin kBuiltins[] = {
-    {"html", "text/html"},         {"htm", "text/html"},
-    {"css", "text/css"},           {"js", "text/javascript"},
-    {"mjs", "text/javascript"},    {"json", "application/json"},
-    {"map", "application/json"},   {"webmanifest", "application/manifest+json"},
-    {"txt", "text/plain"},         {"md", "text/markdown"},
-    {"csv", "text/csv"},           {"xml", "application/xml"},
-    {"svg", "image/svg+xml"},      {"png", "image/png"},
-    {"jpg", "image/jpeg"},         {"jpeg", "image/jpeg"},
-    {"gif", "image/gif"},          {"webp", "image/webp"},
-    {"avif", "image/avif"},        {"ico", "image/vnd.microsoft.icon"},
-    {"woff", "font/woff"},         {"woff2", "font/woff2"},
-    {"ttf", "font/ttf"},           {"otf", "font/otf"},
-    {"wasm", "application/wasm"},  {"pdf", "application/pdf"},
-    {"zip", "application/zip"},    {"gz", "application/gzip"},
-    {"mp4", "video/mp4"},          {"webm", "video/webm"},
-    {"mp3", "audio/mpeg"},         {"ogg", "audio/ogg"},
+    {"html", "text/html"},        {"htm", "text/html"},
+    {"css", "text/css"},          {"js", "text/javascript"},
+    {"mjs", "text/javascript"},   {"json", "application/json"},
+    {"map", "application/json"},  {"webmanifest", "application/manifest+json"},
+    {"txt", "text/plain"},        {"md", "text/markdown"},
+    {"csv", "text/csv"},          {"xml", "application/xml"},
+    {"svg", "image/svg+xml"},     {"png", "image/png"},
+    {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},         {"webp", "image/webp"},
+    {"avif", "image/avif"},       {"ico", "image/vnd.microsoft.icon"},
+    {"woff", "font/woff"},        {"woff2", "font/woff2"},
+    {"ttf", "font/ttf"},          {"otf", "font/otf"},
+    {"wasm", "application/wasm"}, {"pdf", "application/pdf"},
+    {"zip", "application/zip"},   {"gz", "application/gzip"},
+    {"mp4", "video/mp4"},         {"webm", "video/webm"},
+    {"mp3", "audio/mpeg"},        {"ogg", "audio/ogg"},
 };
 
 void toLower(std::string& text) {
@@ -37,7 +37,9 @@ void toLower(std::string& text) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 }  // namespace
 

@@ -6,7 +6,9 @@ namespace gateway {
 
 namespace {
 
-bool isOws(char c) { return c == ' ' || c == '\t'; }
+bool isOws(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && isOws(text.front())) text.remove_prefix(1);

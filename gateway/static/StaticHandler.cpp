@@ -22,29 +22,42 @@ namespace {
 constexpr std::string_view kNotFoundPageKey{"\0/404.html", 10};
 
 std::string_view errorBody(int status) {
-#define GATEWAY_ERROR_PAGE(code, text)                                         \
-    "<!DOCTYPE html>\n<html><head><title>" #code " " text "</title></head>\n" \
+#define GATEWAY_ERROR_PAGE(code, text)                    \
+    "<!DOCTYPE html>\n<html><head><title>" #code " " text \
+    "</title></head>\n"                                   \
     "<body><h1>" #code " " text "</h1></body></html>\n"
     switch (status) {
-        case 400: return GATEWAY_ERROR_PAGE(400, "Bad Request");
-        case 403: return GATEWAY_ERROR_PAGE(403, "Forbidden");
-        case 404: return GATEWAY_ERROR_PAGE(404, "Not Found");
-        case 405: return GATEWAY_ERROR_PAGE(405, "Method Not Allowed");
-        case 412: return GATEWAY_ERROR_PAGE(412, "Precondition Failed");
-        case 416: return GATEWAY_ERROR_PAGE(416, "Range Not Satisfiable");
-        default: return GATEWAY_ERROR_PAGE(500, "Internal Server Error");
+        case 400:
+            return GATEWAY_ERROR_PAGE(400, "Bad Request");
+        case 403:
+            return GATEWAY_ERROR_PAGE(403, "Forbidden");
+        case 404:
+            return GATEWAY_ERROR_PAGE(404, "Not Found");
+        case 405:
+            return GATEWAY_ERROR_PAGE(405, "Method Not Allowed");
+        case 412:
+            return GATEWAY_ERROR_PAGE(412, "Precondition Failed");
+        case 416:
+            return GATEWAY_ERROR_PAGE(416, "Range Not Satisfiable");
+        default:
+            return GATEWAY_ERROR_PAGE(500, "Internal Server Error");
     }
 #undef GATEWAY_ERROR_PAGE
 }
 
 int statusFor(DocRootResolver::Status status) {
     switch (status) {
-        case DocRootResolver::Status::Ok: return 200;
-        case DocRootResolver::Status::BadRequest: return 400;
-        case DocRootResolver::Status::Forbidden: return 403;
+        case DocRootResolver::Status::Ok:
+            return 200;
+        case DocRootResolver::Status::BadRequest:
+            return 400;
+        case DocRootResolver::Status::Forbidden:
+            return 403;
         case DocRootResolver::Status::Refused:
-        case DocRootResolver::Status::NotFound: return 404;
-        case DocRootResolver::Status::Error: break;
+        case DocRootResolver::Status::NotFound:
+            return 404;
+        case DocRootResolver::Status::Error:
+            break;
     }
     return 500;
 }
@@ -62,7 +75,9 @@ struct StaticHeaders {
             std::string_view value = request.headers[i].value;
             std::string_view* slot = nullptr;
             switch (name.size()) {
-                case 5: slot = equalsIgnoreCase(name, "Range") ? &range : nullptr; break;
+                case 5:
+                    slot = equalsIgnoreCase(name, "Range") ? &range : nullptr;
+                    break;
                 case 8:
                     if (equalsIgnoreCase(name, "If-Range"))
                         slot = &ifRange;
@@ -83,7 +98,8 @@ struct StaticHeaders {
                     if (equalsIgnoreCase(name, "If-Unmodified-Since"))
                         slot = &conditions.ifUnmodifiedSince;
                     break;
-                default: break;
+                default:
+                    break;
             }
             if (slot && slot->empty()) *slot = value;
         }
@@ -213,8 +229,11 @@ void StaticHandler::serve(const Request& request, EntryPtr entry, Response& resp
             response.status = 304;
             response.rawHeaders(file.notModifiedHeaders);
             return;
-        case Preconditions::Outcome::PreconditionFailed: error(412, response); return;
-        case Preconditions::Outcome::Proceed: break;
+        case Preconditions::Outcome::PreconditionFailed:
+            error(412, response);
+            return;
+        case Preconditions::Outcome::Proceed:
+            break;
     }
 
     ByteRange range;

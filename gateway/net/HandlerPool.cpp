@@ -1,0 +1,55 @@
+#include "gateway/net/HandlerPool.h"
+
+#include <signal.h>
+
+namespace gateway {
+
+HandlerPool::HandlerPool(std::size_t threads) {
+    // Pool threads never take process signals: the event loop reads them from its signalfd.
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t previous;
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    _threads.reserve(threads);
+    for (std::size_t i = 0; i < threads; ++i) _threads.emplace_back([this] { work(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+HandlerPool::~HandlerPool() {
+    {
+        std::lock_guard lock(_mutex);
+        _stopping = true;
+    }
+    _wake.notify_all();
+    for (std::thread& thread : _threads) thread.join();
+}
+
+void HandlerPool::submit(std::function<void()> job) {
+    {
+        std::lock_guard lock(_mutex);
+        _queue.push_back(std::move(job));
+    }
+    _wake.notify_one();
+}
+
+std::size_t HandlerPool::busy() const {
+    std::lock_guard lock(_mutex);
+    return _queue.size() + _running;
+}
+
+void HandlerPool::work() {
+    std::unique_lock lock(_mutex);
+    for (;;) {
+        _wake.wait(lock, [this] { return _stopping || !_queue.empty(); });
+        if (_queue.empty()) return;  // stopping, and everything queued has run
+        std::function<void()> job = std::move(_queue.front());
+        _queue.pop_front();
+        ++_running;
+        lock.unlock();
+        job();
+        lock.lock();
+        --_running;
+    }
+}
+
+}  // namespace gateway
