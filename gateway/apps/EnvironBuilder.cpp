@@ -1,0 +1,185 @@
+#include "gateway/apps/EnvironBuilder.h"
+
+#include <charconv>
+#include <cstring>
+
+#include "gateway/gateway.h"
+
+namespace gateway {
+namespace {
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+constexpr std::string_view kAbiText = "1.0";
+static_assert(GW_ABI_VERSION == GW_MAKE_ABI_VERSION(1, 0), "gateway.version text is \"1.0\"");
+
+/// SERVER_NAME from a Host header: the host without its port, IPv6 literals without brackets.
+std::string_view hostWithoutPort(std::string_view host) {
+    if (!host.empty() && host.front() == '[') {
+        const std::size_t close = host.find(']');
+        return close == std::string_view::npos ? host : host.substr(1, close - 1);
+    }
+    const std::size_t colon = host.rfind(':');
+    return colon == std::string_view::npos ? host : host.substr(0, colon);
+}
+
+}  // namespace
+
+EnvironBuilder::PathStatus EnvironBuilder::decodePath(std::string_view raw, std::string& out) {
+    // Decode into out, then remove dot segments in place over a segment stack kept in out itself.
+    std::string& decoded = out;
+    decoded.clear();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '%') {
+            if (i + 2 >= raw.size()) return PathStatus::Malformed;
+            const int high = hexValue(raw[i + 1]);
+            const int low = hexValue(raw[i + 2]);
+            if (high < 0 || low < 0) return PathStatus::Malformed;
+            c = static_cast<char>(high * 16 + low);
+            i += 2;
+        }
+        if (c == '\0') return PathStatus::Malformed;
+        decoded.push_back(c);
+    }
+    if (decoded.empty()) return PathStatus::Ok;
+    if (decoded[0] != '/') return PathStatus::Malformed;
+    if (decoded.find("/.") == std::string::npos) return PathStatus::Ok;  // no dot segments
+
+    // Segments after the leading '/'. The output ("/seg/seg...") is written over the front of the
+    // same buffer: it never gets ahead of the input consumed so far.
+    std::size_t write = 0;
+    std::size_t read = 1;
+    bool trailingSlash = false;
+    std::size_t depth = 0;
+    const std::size_t size = decoded.size();
+    while (read <= size) {
+        std::size_t end = decoded.find('/', read);
+        if (end == std::string::npos) end = size;
+        const std::string_view segment(decoded.data() + read, end - read);
+        const bool last = end == size;
+        if (segment == ".") {
+            trailingSlash = last;
+        } else if (segment == "..") {
+            if (depth == 0) return PathStatus::Climbs;
+            --depth;
+            write = decoded.rfind('/', write - 1);  // drop "/seg"
+            trailingSlash = last;
+        } else {
+            decoded[write++] = '/';
+            std::memmove(decoded.data() + write, segment.data(), segment.size());
+            write += segment.size();
+            ++depth;
+            trailingSlash = false;
+        }
+        read = end + 1;
+    }
+    if (trailingSlash || write == 0) decoded[write++] = '/';
+    decoded.resize(write);
+    return PathStatus::Ok;
+}
+
+bool EnvironBuilder::cgiName(std::string_view header, std::string& out) {
+    out.assign("HTTP_");
+    for (char c : header) {
+        if (c >= 'a' && c <= 'z')
+            out.push_back(static_cast<char>(c - 'a' + 'A'));
+        else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+            out.push_back(c);
+        else if (c == '-')
+            out.push_back('_');
+        else
+            return false;
+    }
+    return !header.empty();
+}
+
+EnvironBuilder::Slot EnvironBuilder::stored(std::string_view text) {
+    const Slot slot{nullptr, _storage.size(), text.size()};
+    _storage.append(text);
+    return slot;
+}
+
+EnvironBuilder::Slot EnvironBuilder::number(std::uint64_t value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+    return stored({digits, static_cast<std::size_t>(end - digits)});
+}
+
+std::string_view EnvironBuilder::resolve(const Slot& slot) const {
+    if (slot.external) return {slot.external, slot.length};
+    return {_storage.data() + slot.offset, slot.length};
+}
+
+void EnvironBuilder::build(const Request& request, const EnvironContext& context) {
+    _storage.clear();
+    _slots.clear();
+    _entries.clear();
+
+    add(external("REQUEST_METHOD"), external(request.method));
+    add(external("SCRIPT_NAME"), external(context.scriptName));
+    add(external("PATH_INFO"), external(context.pathInfo));
+    add(external("QUERY_STRING"), external(request.query));
+    add(external("REQUEST_URI"), external(request.target));
+    if (const HeaderField* type = request.find("Content-Type"))
+        add(external("CONTENT_TYPE"), external(type->value));
+    if (!request.chunked && request.contentLength >= 0)
+        add(external("CONTENT_LENGTH"), number(static_cast<std::uint64_t>(request.contentLength)));
+    add(external("SERVER_NAME"), external(request.host.empty() ? context.localAddress
+                                                               : hostWithoutPort(request.host)));
+    add(external("SERVER_PORT"), number(context.localPort));
+    add(external("SERVER_PROTOCOL"),
+        external(request.versionMinor == 0 ? std::string_view("HTTP/1.0") : "HTTP/1.1"));
+    add(external("REMOTE_ADDR"), external(context.remoteAddress));
+    add(external("REMOTE_PORT"), number(context.remotePort));
+
+    for (std::size_t i = 0; i < request.headerCount; ++i) {
+        const HeaderField& field = request.headers[i];
+        if (equalsIgnoreCase(field.name, "Content-Type") ||
+            equalsIgnoreCase(field.name, "Content-Length"))
+            continue;
+        if (!cgiName(field.name, _scratch)) continue;
+        bool seen = false;  // repeats were joined at their first occurrence
+        for (std::size_t j = 0; j < i && !seen; ++j)
+            seen = equalsIgnoreCase(request.headers[j].name, field.name);
+        if (seen) continue;
+        const Slot name = stored(_scratch);
+        std::size_t repeats = 0;
+        for (std::size_t j = i + 1; j < request.headerCount; ++j)
+            repeats += equalsIgnoreCase(request.headers[j].name, field.name);
+        if (repeats == 0) {
+            add(name, external(field.value));
+            continue;
+        }
+        const std::size_t start = _storage.size();
+        _storage.append(field.value);
+        for (std::size_t j = i + 1; j < request.headerCount; ++j)
+            if (equalsIgnoreCase(request.headers[j].name, field.name))
+                _storage.append(", ").append(request.headers[j].value);
+        add(name, Slot{nullptr, start, _storage.size() - start});
+    }
+
+    add(external("gateway.url_scheme"), external(context.urlScheme));
+    add(external("gateway.version"), external(kAbiText));
+    add(external("gateway.multithread"), external(context.multithread ? "1" : "0"));
+    add(external("gateway.multiprocess"), external(context.multiprocess ? "1" : "0"));
+    add(external("gateway.input_terminated"), external("1"));
+    if (context.deadlineMs > 0)
+        add(external("gateway.deadline"), number(static_cast<std::uint64_t>(context.deadlineMs)));
+
+    _entries.reserve(_slots.size());
+    for (const auto& [name, value] : _slots) _entries.emplace_back(resolve(name), resolve(value));
+}
+
+const EnvironBuilder::Entry* EnvironBuilder::find(std::string_view name) const noexcept {
+    for (const Entry& entry : _entries)
+        if (entry.first == name) return &entry;
+    return nullptr;
+}
+
+}  // namespace gateway

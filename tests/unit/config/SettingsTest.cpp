@@ -1,0 +1,104 @@
+#include "gateway/config/Settings.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace gateway {
+namespace {
+
+struct SizeCase {
+    const char* name;
+    const char* text;
+    std::uint64_t bytes;
+};
+
+class ParseSize : public testing::TestWithParam<SizeCase> {};
+
+TEST_P(ParseSize, Converts) { EXPECT_EQ(parseSize(GetParam().text), GetParam().bytes); }
+
+INSTANTIATE_TEST_SUITE_P(Valid, ParseSize,
+                         testing::Values(SizeCase{"Bytes", "512", 512},
+                                         SizeCase{"Kilo", "8k", 8 * 1024},
+                                         SizeCase{"KiloUpper", "8K", 8 * 1024},
+                                         SizeCase{"Mega", "16m", 16ull << 20},
+                                         SizeCase{"Giga", "1g", 1ull << 30},
+                                         SizeCase{"Zero", "0", 0}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class BadSize : public testing::TestWithParam<const char*> {};
+
+TEST_P(BadSize, Throws) { EXPECT_THROW(parseSize(GetParam()), std::invalid_argument); }
+
+INSTANTIATE_TEST_SUITE_P(Invalid, BadSize,
+                         testing::Values("", "k", "-1", "12x", "1.5m", " 8k", "99999999999999999999",
+                                         "18014398509481984g"));
+
+struct DurationCase {
+    const char* name;
+    const char* text;
+    std::int64_t ms;
+};
+
+class ParseDuration : public testing::TestWithParam<DurationCase> {};
+
+TEST_P(ParseDuration, Converts) {
+    EXPECT_EQ(parseDuration(GetParam().text).count(), GetParam().ms);
+}
+
+INSTANTIATE_TEST_SUITE_P(Valid, ParseDuration,
+                         testing::Values(DurationCase{"Milliseconds", "500ms", 500},
+                                         DurationCase{"Seconds", "15s", 15000},
+                                         DurationCase{"BareIsSeconds", "3", 3000},
+                                         DurationCase{"Minutes", "2m", 120000},
+                                         DurationCase{"Hours", "1h", 3600000}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ParseDurationInvalid, Throws) {
+    for (const char* text : {"", "ms", "1.5s", "-2s", "5d", "s5"})
+        EXPECT_THROW(parseDuration(text), std::invalid_argument) << text;
+}
+
+TEST(Settings, SetByNameParsesValues) {
+    Settings settings;
+    settings.set("port", "0");
+    settings.set("bind", "::1");
+    settings.set("header-timeout", "300ms");
+    settings.set("max-body", "1m");
+    settings.set("log-level", "debug");
+    EXPECT_EQ(settings.port, 0);
+    EXPECT_EQ(settings.bind, "::1");
+    EXPECT_EQ(settings.headerTimeout.count(), 300);
+    EXPECT_EQ(settings.maxBodyBytes, 1u << 20);
+    EXPECT_EQ(settings.logLevel, "debug");
+}
+
+TEST(Settings, BadValueNamesTheSetting) {
+    Settings settings;
+    try {
+        settings.set("port", "70000");
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("port"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("70000"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(settings.set("log-level", "loud"), std::invalid_argument);
+    EXPECT_THROW(settings.set("workers", "many"), std::invalid_argument);
+}
+
+TEST(Settings, UnknownNameIsRejected) {
+    Settings settings;
+    EXPECT_FALSE(Settings::isKnown("prot"));
+    EXPECT_TRUE(Settings::isKnown("port"));
+    EXPECT_THROW(settings.set("prot", "80"), std::invalid_argument);
+}
+
+TEST(Settings, ValidateRejectsZeroTimeouts) {
+    Settings settings;
+    EXPECT_NO_THROW(settings.validate());
+    settings.idleTimeout = std::chrono::milliseconds(0);
+    EXPECT_THROW(settings.validate(), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace gateway

@@ -1,0 +1,277 @@
+#include "gateway/http/ChunkedDecoder.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace std::string_literals;
+using gateway::ChunkedDecoder;
+
+namespace {
+
+using Status = ChunkedDecoder::Status;
+
+/// What a connection would see after feeding the pieces in order.
+struct Decoded {
+    Status status = Status::NeedMore;  ///< NeedMore when the input ran out first
+    int errorStatus = 0;
+    std::string body;
+    std::size_t consumed = 0;  ///< total bytes used up to Done
+    bool viewsInInput = true;  ///< every data view pointed into the piece it came from
+    bool noEmptyData = true;   ///< Data never came with an empty view
+
+    bool operator==(const Decoded&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Decoded& d) {
+    return os << "{status=" << static_cast<int>(d.status) << " error=" << d.errorStatus
+              << " body=\"" << d.body << "\" consumed=" << d.consumed
+              << " viewsInInput=" << d.viewsInInput << " noEmptyData=" << d.noEmptyData << "}";
+}
+
+Decoded decode(const std::vector<std::string>& pieces, std::uint64_t maxBody) {
+    ChunkedDecoder decoder(maxBody);
+    Decoded d;
+    for (const std::string& piece : pieces) {
+        std::string_view input = piece;
+        for (;;) {
+            std::size_t used = 0;
+            std::string_view data;
+            const Status s = decoder.next(input, used, data);
+            EXPECT_LE(used, input.size());
+            d.consumed += used;
+            if (s == Status::Data) {
+                d.noEmptyData = d.noEmptyData && !data.empty();
+                d.viewsInInput = d.viewsInInput && data.data() >= input.data() &&
+                                 data.data() + data.size() <= input.data() + used;
+                d.body.append(data);
+                input.remove_prefix(used);
+                continue;
+            }
+            if (s == Status::NeedMore) {
+                EXPECT_EQ(used, input.size()) << "NeedMore must consume all input";
+                break;
+            }
+            d.status = s;
+            if (s == Status::Error) {
+                d.errorStatus = decoder.errorStatus();
+                d.consumed = 0;  // where exactly it stopped is not part of the contract
+            } else {
+                EXPECT_EQ(decoder.bodySize(), d.body.size());
+            }
+            return d;
+        }
+    }
+    return d;
+}
+
+/// Whole, byte by byte, and split at every boundary: all must agree.
+Decoded decodeEveryWay(const std::string& raw, std::uint64_t maxBody) {
+    const Decoded whole = decode({raw}, maxBody);
+    std::vector<std::string> bytes;
+    for (char c : raw) bytes.emplace_back(1, c);
+    EXPECT_EQ(decode(bytes, maxBody), whole) << "fed byte by byte";
+    for (std::size_t split = 1; split < raw.size(); ++split)
+        EXPECT_EQ(decode({raw.substr(0, split), raw.substr(split)}, maxBody), whole)
+            << "split at " << split;
+    return whole;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct ValidBody {
+    std::string name;
+    std::string encoded;   ///< the chunked body; decoding must consume exactly this
+    std::string trailing;  ///< what follows (the next request): never consumed
+    std::string body;      ///< decoded
+    std::uint64_t maxBody = UINT64_MAX;
+};
+
+void PrintTo(const ValidBody& c, std::ostream* os) {
+    *os << c.name;
+}
+
+const ValidBody kValid[] = {
+    {"EmptyBody", "0\r\n\r\n", "", ""},
+    {"OneChunk", "5\r\nhello\r\n0\r\n\r\n", "", "hello"},
+    {"SeveralChunks", "5\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\n\r\n", "", "hello world"},
+    {"HexSizesAnyCase", "a\r\n0123456789\r\nA\r\nabcdefghij\r\n0\r\n\r\n", "",
+     "0123456789abcdefghij"},
+    {"LeadingZerosInSize", "0005\r\nhello\r\n000\r\n\r\n", "", "hello"},
+    {"SixteenHexDigits", "000000000000000a\r\n0123456789\r\n0\r\n\r\n", "", "0123456789"},
+    {"DataContainsCrlf", "4\r\n\r\n\r\n\r\n0\r\n\r\n", "", "\r\n\r\n"},
+    {"DataContainsNulAndHighBytes", "3\r\n\0\xff\n\r\n0\r\n\r\n"s, "", "\0\xff\n"s},
+    {"ExtensionNameOnly", "5;foo\r\nhello\r\n0\r\n\r\n", "", "hello"},
+    {"ExtensionWithToken", "5;foo=bar\r\nhello\r\n0;last=yes\r\n\r\n", "", "hello"},
+    {"ExtensionWithQuotedString", "5;name=\"a \\\"quoted\\\" ; value\"\r\nhello\r\n0\r\n\r\n", "",
+     "hello"},
+    {"SeveralExtensions", "5;a=1;b;c=\"x\"\r\nhello\r\n0\r\n\r\n", "", "hello"},
+    {"ExtensionWithBws", "5 ; a = 1 ;b\t;\tc=\"\"\r\nhello\r\n0\r\n\r\n", "", "hello"},
+    {"Trailers", "5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-Empty:\r\n\r\n", "", "hello"},
+    {"TrailerWithObsText", "1\r\nx\r\n0\r\nX-Name: caf\xC3\xA9\t!\r\n\r\n", "", "x"},
+    {"NextRequestNotConsumed", "3\r\nabc\r\n0\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n\r\n", "abc"},
+    {"BodyExactlyAtLimit", "5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n", "", "helloabc", 8},
+};
+
+class ChunkedBody : public ::testing::TestWithParam<ValidBody> {};
+
+TEST_P(ChunkedBody, DecodesTheSameFedWholeByteByByteAndSplit) {
+    const ValidBody& c = GetParam();
+    const Decoded d = decodeEveryWay(c.encoded + c.trailing, c.maxBody);
+    ASSERT_EQ(d.status, Status::Done) << "error " << d.errorStatus;
+    EXPECT_EQ(d.body, c.body);
+    EXPECT_EQ(d.consumed, c.encoded.size());
+    EXPECT_TRUE(d.viewsInInput);
+    EXPECT_TRUE(d.noEmptyData);
+}
+
+std::string validName(const ::testing::TestParamInfo<ValidBody>& info) {
+    return info.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(ChunkedDecoder, ChunkedBody, ::testing::ValuesIn(kValid), validName);
+
+// ---------------------------------------------------------------------------------------------
+
+struct InvalidBody {
+    std::string name;
+    std::string encoded;
+    int status;
+    std::uint64_t maxBody = UINT64_MAX;
+};
+
+void PrintTo(const InvalidBody& c, std::ostream* os) {
+    *os << c.name;
+}
+
+const InvalidBody kInvalid[] = {
+    {"EmptySize", "\r\nhello\r\n0\r\n\r\n", 400},
+    {"NonHexSize", "g\r\nhello\r\n0\r\n\r\n", 400},
+    {"HexPrefix", "0x5\r\nhello\r\n0\r\n\r\n", 400},
+    {"NegativeSize", "-5\r\nhello\r\n0\r\n\r\n", 400},
+    {"PlusSign", "+5\r\nhello\r\n0\r\n\r\n", 400},
+    {"LeadingSpace", " 5\r\nhello\r\n0\r\n\r\n", 400},
+    {"TrailingSpaceWithoutExtension", "5 \r\nhello\r\n0\r\n\r\n", 400},
+    {"SpaceInsideSize", "1 0\r\n0123456789abcdef\r\n0\r\n\r\n", 400},
+    {"SeventeenHexDigits", "00000000000000005\r\nhello\r\n0\r\n\r\n", 400},
+    {"SizeOverflow", "10000000000000000\r\n", 400},
+    {"BareLfAfterSize", "5\nhello\r\n0\r\n\r\n", 400},
+    {"BareCrAfterSize", "5\rhello\r\n0\r\n\r\n", 400},
+    {"MissingCrlfAfterData", "5\r\nhello0\r\n\r\n", 400},
+    {"DataLongerThanSize", "5\r\nhello!\r\n0\r\n\r\n", 400},
+    {"BareLfAfterData", "5\r\nhello\n0\r\n\r\n", 400},
+    {"CrCrAfterData", "5\r\nhello\r\r0\r\n\r\n", 400},
+    {"ExtensionWithoutName", "5;\r\nhello\r\n0\r\n\r\n", 400},
+    {"ExtensionEmptyValue", "5;a=\r\nhello\r\n0\r\n\r\n", 400},
+    {"ExtensionInvalidNameChar", "5;a(b)=1\r\nhello\r\n0\r\n\r\n", 400},
+    {"ExtensionUnterminatedQuote", "5;a=\"xyz\r\nhello\r\n0\r\n\r\n", 400},
+    {"ExtensionCtlInQuote", "5;a=\"x\x01y\"\r\nhello\r\n0\r\n\r\n", 400},
+    {"ExtensionJunkAfterQuote", "5;a=\"x\"y\r\nhello\r\n0\r\n\r\n", 400},
+    {"ExtensionNulInName", "5;a\0b\r\nhello\r\n0\r\n\r\n"s, 400},
+    {"ExtensionBareLf", "5;a=b\nhello\r\n0\r\n\r\n", 400},
+    {"SizeLineTooLong", "5;a=\"" + std::string(5000, 'x') + "\"\r\nhello\r\n0\r\n\r\n", 400},
+    {"TrailerObsFold", "0\r\nX: a\r\n b\r\n\r\n", 400},
+    {"TrailerWhitespaceBeforeColon", "0\r\nX : a\r\n\r\n", 400},
+    {"TrailerWithoutColon", "0\r\nJustAName\r\n\r\n", 400},
+    {"TrailerCtlInValue", "0\r\nX: a\x01\r\n\r\n", 400},
+    {"TrailerBareLf", "0\r\nX: a\n\r\n", 400},
+    {"TrailerBareCrInValue", "0\r\nX: a\rb\r\n\r\n", 400},
+    {"FinalLineBareLf", "0\r\n\n", 400},
+    {"FinalLineCrWithoutLf", "0\r\n\rX", 400},
+    {"TrailerSectionTooLarge", "0\r\nX: " + std::string(17 * 1024, 'v') + "\r\n\r\n", 400},
+    {"TooManyTrailersTooLarge",
+     "0\r\n" +
+         [] {
+             std::string s;
+             for (int i = 0; i < 2000; ++i) s += "X" + std::to_string(i) + ": v\r\n";
+             return s;
+         }() +
+         "\r\n",
+     400},
+    {"ChunkOverLimit", "9\r\nhelloabcd\r\n0\r\n\r\n", 413, 8},
+    {"SecondChunkOverLimit", "5\r\nhello\r\n4\r\nabcd\r\n0\r\n\r\n", 413, 8},
+    {"HugeChunkOverLimitBeforeData", "ffffffffffffffff\r\n", 413, 16 * 1024 * 1024},
+};
+
+class MalformedChunkedBody : public ::testing::TestWithParam<InvalidBody> {};
+
+TEST_P(MalformedChunkedBody, IsRejectedTheSameFedWholeByteByByteAndSplit) {
+    const InvalidBody& c = GetParam();
+    // Splitting at every boundary is quadratic: whole and byte by byte for the big ones.
+    Decoded d;
+    if (c.encoded.size() <= 1024) {
+        d = decodeEveryWay(c.encoded, c.maxBody);
+    } else {
+        d = decode({c.encoded}, c.maxBody);
+        std::vector<std::string> bytes;
+        for (char ch : c.encoded) bytes.emplace_back(1, ch);
+        EXPECT_EQ(decode(bytes, c.maxBody), d);
+    }
+    ASSERT_EQ(d.status, Status::Error);
+    EXPECT_EQ(d.errorStatus, c.status);
+}
+
+std::string invalidName(const ::testing::TestParamInfo<InvalidBody>& info) {
+    return info.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(ChunkedDecoder, MalformedChunkedBody, ::testing::ValuesIn(kInvalid),
+                         invalidName);
+
+// ---------------------------------------------------------------------------------------------
+
+TEST(ChunkedDecoderTest, StatusIsStickyAfterDoneAndError) {
+    ChunkedDecoder decoder;
+    std::size_t used = 99;
+    std::string_view data;
+    ASSERT_EQ(decoder.next("0\r\n\r\n", used, data), Status::Done);
+    EXPECT_EQ(used, 5u);
+    EXPECT_EQ(decoder.next("1\r\nx\r\n", used, data), Status::Done);
+    EXPECT_EQ(used, 0u);
+
+    ChunkedDecoder bad;
+    ASSERT_EQ(bad.next("z", used, data), Status::Error);
+    EXPECT_EQ(bad.errorStatus(), 400);
+    EXPECT_EQ(bad.next("0\r\n\r\n", used, data), Status::Error);
+}
+
+TEST(ChunkedDecoderTest, ResetStartsANewBodyWithANewLimit) {
+    ChunkedDecoder decoder(3);
+    std::size_t used = 0;
+    std::string_view data;
+    ASSERT_EQ(decoder.next("4\r\n", used, data), Status::Error);
+    EXPECT_EQ(decoder.errorStatus(), 413);
+    decoder.reset(4);
+    EXPECT_EQ(decoder.errorStatus(), 0);
+    ASSERT_EQ(decoder.next("4\r\nabcd\r\n0\r\n\r\n", used, data), Status::Data);
+    EXPECT_EQ(data, "abcd");
+    EXPECT_EQ(used, 7u);
+    EXPECT_EQ(decoder.bodySize(), 4u);
+}
+
+TEST(ChunkedDecoderTest, EmptyInputNeedsMore) {
+    ChunkedDecoder decoder;
+    std::size_t used = 7;
+    std::string_view data = "x";
+    EXPECT_EQ(decoder.next({}, used, data), Status::NeedMore);
+    EXPECT_EQ(used, 0u);
+    EXPECT_TRUE(data.empty());
+}
+
+TEST(ChunkedDecoderTest, DataComesInPiecesAsItArrives) {
+    ChunkedDecoder decoder;
+    std::size_t used = 0;
+    std::string_view data;
+    ASSERT_EQ(decoder.next("a\r\n01234", used, data), Status::Data);
+    EXPECT_EQ(data, "01234");
+    EXPECT_EQ(used, 8u);
+    ASSERT_EQ(decoder.next("56789\r\n0\r\n\r\n", used, data), Status::Data);
+    EXPECT_EQ(data, "56789");
+    EXPECT_EQ(used, 5u);
+    EXPECT_EQ(decoder.next("\r\n0\r\n\r\n", used, data), Status::Done);
+    EXPECT_EQ(used, 7u);
+    EXPECT_EQ(decoder.bodySize(), 10u);
+}
+
+}  // namespace
