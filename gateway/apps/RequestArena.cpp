@@ -1,5 +1,7 @@
 #include "gateway/apps/RequestArena.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <new>
 

@@ -44,6 +44,7 @@ void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     _peerClosed = false;
     _eofPending = false;
     _closeAfterWrite = false;
+    _lingerOnClose = false;
     _drainChunked = false;
     _drainRemaining = 0;
     _inBegin = _inEnd = 0;
@@ -251,6 +252,7 @@ void Connection::handleRequest(Request& request) {
         if (request.expectContinue ||
             (!request.chunked && static_cast<std::uint64_t>(request.contentLength) > kDrainLimit)) {
             keepAlive = false;
+            _lingerOnClose = true;
         } else {
             _state = State::Body;
             _drainChunked = request.chunked;
@@ -284,6 +286,7 @@ void Connection::respondError(int status, const Request* request) {
     const bool withBody = !(request && request->isHead());
     ResponseWriter::writeError(head, status, _manager.date().get(), withBody);
     _closeAfterWrite = true;
+    _lingerOnClose = true;  // the client may be in the middle of sending
     Response& response = _manager.scratchResponse();
     response.reset();
     send(head, response, false);
@@ -406,8 +409,10 @@ void Connection::waitForNextRequest() {
 
 void Connection::startLingering() {
     // Half-close and discard what the client still sends for a moment, so our final response
-    // is not destroyed by a reset caused by unread input.
-    if (_peerClosed) {
+    // is not destroyed by a reset caused by unread input. Not needed when everything the client
+    // sent was read (the common "Connection: close"): then close at once.
+    const bool unread = _lingerOnClose || _readable || _inBegin != _inEnd || _state == State::Body;
+    if (_peerClosed || !unread) {
         close();
         return;
     }

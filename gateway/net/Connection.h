@@ -116,6 +116,7 @@ private:
     bool _peerClosed = false;   ///< read returned 0: serve what is buffered, then close
     bool _eofPending = false;   ///< the peer hung up: keep reading until read() says 0
     bool _closeAfterWrite = false;
+    bool _lingerOnClose = false;  ///< unread input may follow: half-close and discard before closing
     bool _headTimerArmed = false;
     bool _drainChunked = false;
 

@@ -123,6 +123,7 @@ void Connection::finishOffload() {
         else
             keepAlive = false;
     }
+    if (!bodyDone) _lingerOnClose = true;
     if (!keepAlive) _closeAfterWrite = true;
     _readable = true;  // events were ignored meanwhile: look for ourselves
     drive();

@@ -1,0 +1,29 @@
+#include "gateway/apps/LoadedApp.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace gateway {
+
+LoadedApp::LoadedApp(std::string path, void* handle, const gw_app* descriptor)
+    : _path(std::move(path)), _handle(handle) {
+    std::memcpy(&_descriptor, descriptor, std::min<std::size_t>(descriptor->size, sizeof(gw_app)));
+}
+
+LoadedApp::~LoadedApp() {
+    if (_handle) dlclose(_handle);
+}
+
+std::string LoadedApp::flagProblems() const {
+    const std::uint32_t flags = _descriptor.flags;
+    std::string problems;
+    if (flags & ~(GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING)) problems = "unknown descriptor flag bits";
+    if ((flags & GW_APP_NON_BLOCKING) && !(flags & GW_APP_THREAD_SAFE))
+        problems.append(problems.empty() ? "" : "; ")
+            .append("GW_APP_NON_BLOCKING without GW_APP_THREAD_SAFE is ignored");
+    return problems;
+}
+
+}  // namespace gateway
