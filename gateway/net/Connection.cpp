@@ -220,7 +220,9 @@ int Connection::checkBeforeRouting(const Request& request) const {
     if (request.contentLength > 0 &&
         static_cast<std::uint64_t>(request.contentLength) > settings.maxBodyBytes)
         return 413;
-    if (!request.expectContinue && request.find("Expect")) return 417;
+    // Only 100-continue is known (and on HTTP/1.0 it is ignored, RFC 9110 §10.1.1).
+    const HeaderField* expect = request.find("Expect");
+    if (expect && !equalsIgnoreCase(expect->value, "100-continue")) return 417;
     return 0;
 }
 
