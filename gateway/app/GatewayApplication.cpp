@@ -25,6 +25,10 @@
 namespace gateway {
 namespace {
 
+// Exit codes (README): 0 ok, 1 runtime failure (e.g. port in use), 2 usage or configuration.
+constexpr int kExitRuntime = 1;
+constexpr int kExitUsage = 2;
+
 struct OptionSpec {
     const char* name;
     const char* argument;  ///< nullptr: a flag without value
@@ -182,21 +186,21 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
     }
     if (!args.empty()) {
         std::fprintf(stderr, "gateway: unexpected argument '%s' (see --help)\n", args[0].c_str());
-        return EXIT_USAGE;
+        return kExitUsage;
     }
     Settings settings;
     try {
         settings = loadSettings();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
-        return EXIT_USAGE;
+        return kExitUsage;
     }
     setUpLogging(settings.logLevel);
     try {
         return serve(settings);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
-        return EXIT_SOFTWARE;
+        return kExitRuntime;
     }
 }
 
@@ -206,7 +210,7 @@ int GatewayApplication::serve(const Settings& settings) {
     Worker::blockSignals();
 
     ListenSocket socket(settings.bind, settings.port, settings.backlog);
-    Worker worker(settings, socket.fd());
+    Worker worker(settings, socket);
     worker.run([&] {
         logger.information("gateway " GATEWAY_VERSION " serving " + settings.docroot + " on " +
                            settings.bind + ":" + std::to_string(socket.port()));

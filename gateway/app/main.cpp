@@ -11,10 +11,10 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const Poco::Exception& e) {
         std::fprintf(stderr, "gateway: %s (see --help)\n", e.displayText().c_str());
-        return Poco::Util::Application::EXIT_USAGE;
+        return 2;  // usage error, as for bad values (README)
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
-        return Poco::Util::Application::EXIT_USAGE;
+        return 2;  // usage error, as for bad values (README)
     }
     return app.start();
 }

@@ -60,7 +60,7 @@ void ConnectionManager::closed(Connection& connection) {
 
 void ConnectionManager::expire(TimeoutList& list, std::int64_t nowMs) {
     while (TimeoutHook* hook = list.due(nowMs)) {
-        TimeoutList::unlink(*hook);
+        // onTimeout() unlinks the hook (it needs to know which list expired first).
         static_cast<Connection*>(hook->owner)->onTimeout();
     }
 }

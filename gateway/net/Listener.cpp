@@ -46,8 +46,11 @@ ListenSocket::ListenSocket(const std::string& address, std::uint16_t port, int b
     _port = Poco::Net::SocketAddress(reinterpret_cast<sockaddr*>(&bound), length).port();
 }
 
-ListenSocket::~ListenSocket() {
+ListenSocket::~ListenSocket() { close(); }
+
+void ListenSocket::close() {
     if (_fd >= 0) ::close(_fd);
+    _fd = -1;
 }
 
 Listener::Listener(EventLoop& loop, ConnectionManager& manager, int fd)

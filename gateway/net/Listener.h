@@ -19,6 +19,8 @@ public:
     ListenSocket& operator=(const ListenSocket&) = delete;
 
     int fd() const { return _fd; }
+    /// Stop listening: clients connecting afterwards are refused instead of waiting.
+    void close();
     std::uint16_t port() const { return _port; }  ///< the bound port (resolves port 0)
 
 private:

@@ -35,13 +35,15 @@ sigset_t handledSignals() {
 /// them, the manager before the listener that feeds it).
 class Worker::Parts final : public EventHandler {
 public:
-    Parts(const Settings& settings, int listenFd)
+    Parts(const Settings& settings, ListenSocket& socket)
         : settings(settings),
+          socket(socket),
           accessLog(settings.accessLog),
           staticFiles(settings),
           router(staticFiles),
           connections(loop, router, accessLog, settings),
-          listener(loop, connections, listenFd) {
+          listener(loop, connections, socket.fd()) {
+        connections.setLocalPort(socket.port());
         const sigset_t set = handledSignals();
         signalFd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
         if (signalFd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
@@ -67,6 +69,7 @@ public:
         logger.information("shutting down: finishing in-flight requests");
         shutdownDeadlineMs = EventLoop::nowMs() + settings.shutdownGrace.count();
         listener.stop();
+        socket.close();
         connections.shutdown();
     }
 
@@ -89,6 +92,7 @@ public:
     }
 
     const Settings& settings;
+    ListenSocket& socket;
     Poco::Logger& logger = Poco::Logger::get("gateway");
     EventLoop loop;
     AccessLog accessLog;
@@ -101,8 +105,8 @@ public:
     std::time_t lastFlush = 0;
 };
 
-Worker::Worker(const Settings& settings, int listenFd)
-    : _parts(std::make_unique<Parts>(settings, listenFd)) {}
+Worker::Worker(const Settings& settings, ListenSocket& socket)
+    : _parts(std::make_unique<Parts>(settings, socket)) {}
 
 Worker::~Worker() = default;
 

@@ -8,12 +8,14 @@
 
 namespace gateway {
 
+class ListenSocket;
+
 /// One worker: wires an event loop, the listener, connections, the router and its handlers, and
 /// serves until told to stop. SIGTERM/SIGINT stop accepting and let in-flight responses finish
 /// (up to the shutdown grace period); SIGQUIT stops at once; SIGUSR1 reopens the access log.
 class Worker {
 public:
-    Worker(const Settings& settings, int listenFd);
+    Worker(const Settings& settings, ListenSocket& socket);
     ~Worker();
 
     /// Blocks until shutdown. `onReady` runs once the listener is accepting.

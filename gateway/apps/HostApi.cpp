@@ -1,0 +1,118 @@
+#include "gateway/apps/HostApi.h"
+
+#include <Poco/Logger.h>
+
+#include "gateway/apps/AppInstance.h"
+#include "gateway/apps/AppRequest.h"
+
+namespace gateway {
+namespace {
+
+thread_local const AppInstance* tCurrent = nullptr;
+
+AppRequest* context(gw_request* req) noexcept { return reinterpret_cast<AppRequest*>(req); }
+
+int32_t apiGet(gw_request* req, const char* name, size_t nameLen, gw_str* value) {
+    if (!req) return GW_E_INVAL;
+    return context(req)->get(name, nameLen, value);
+}
+
+size_t apiEnvironCount(gw_request* req) { return req ? context(req)->environCount() : 0; }
+
+int32_t apiEnvironAt(gw_request* req, size_t index, gw_str* name, gw_str* value) {
+    if (!req) return GW_E_INVAL;
+    return context(req)->environAt(index, name, value);
+}
+
+int32_t apiReadBody(gw_request* req, void* buf, size_t cap, size_t* nRead) {
+    if (!req) {
+        if (nRead) *nRead = 0;
+        return GW_E_INVAL;
+    }
+    return context(req)->readBody(buf, cap, nRead);
+}
+
+int32_t apiStartResponse(gw_request* req, uint32_t status, gw_str reason, const gw_header* headers,
+                         size_t count, uint32_t flags) {
+    if (!req) return GW_E_INVAL;
+    return context(req)->startResponse(status, reason, headers, count, flags);
+}
+
+int32_t apiWrite(gw_request* req, const void* data, size_t len) {
+    if (!req) return GW_E_INVAL;
+    return context(req)->write(data, len);
+}
+
+void apiLog(gw_request* req, int32_t level, gw_str msg) {
+    const std::string_view text(msg.ptr ? msg.ptr : "", msg.ptr ? msg.len : 0);
+    if (req)
+        context(req)->log(level, text);
+    else
+        HostApi::logLine(tCurrent, level, text);
+}
+
+void* apiAlloc(gw_request* req, size_t n) { return req ? context(req)->alloc(n) : nullptr; }
+
+const char* apiStrerror(int32_t code) { return HostApi::strerror(code); }
+
+const gw_host_api kTable = {
+    GW_ABI_VERSION, sizeof(gw_host_api), apiGet,   apiEnvironCount, apiEnvironAt, apiReadBody,
+    apiStartResponse, apiWrite,          apiLog,   apiAlloc,        apiStrerror,
+};
+
+}  // namespace
+
+const gw_host_api& HostApi::table() noexcept { return kTable; }
+
+const char* HostApi::strerror(std::int32_t code) noexcept {
+    switch (code) {
+        case GW_OK: return "ok";
+        case GW_DECLINED: return "declined";
+        case GW_BODY_END: return "end of body";
+        case GW_NOT_FOUND: return "not found";
+        case GW_E_INVAL: return "invalid argument";
+        case GW_E_NOMEM: return "out of memory";
+        case GW_E_IO: return "connection closed";
+        case GW_E_STATE: return "not allowed in this state";
+        case GW_E_TOO_LARGE: return "too large";
+        case GW_E_TIMEOUT: return "timed out";
+        case GW_E_APP: return "application error";
+        case GW_E_PROTOCOL: return "malformed request";
+        case GW_E_UNSUPPORTED: return "not supported";
+        default: return "unknown error";
+    }
+}
+
+HostApi::CurrentInstance::CurrentInstance(const AppInstance* instance) noexcept
+    : _previous(tCurrent) {
+    tCurrent = instance;
+}
+
+HostApi::CurrentInstance::~CurrentInstance() { tCurrent = _previous; }
+
+const AppInstance* HostApi::CurrentInstance::get() noexcept { return tCurrent; }
+
+void HostApi::logLine(const AppInstance* instance, std::int32_t level, std::string_view message) {
+    Poco::Logger& logger = Poco::Logger::get("gateway");
+    const Poco::Message::Priority priority = level <= GW_LOG_ERROR     ? Poco::Message::PRIO_ERROR
+                                             : level == GW_LOG_WARNING ? Poco::Message::PRIO_WARNING
+                                             : level <= GW_LOG_INFO
+                                                 ? Poco::Message::PRIO_INFORMATION
+                                                 : Poco::Message::PRIO_DEBUG;
+    if (!logger.is(priority)) return;
+    std::string line = instance ? instance->label() : std::string("app");
+    line.append(": ");
+    for (char c : message) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F) {
+            static const char hex[] = "0123456789abcdef";
+            line.append("\\x").push_back(hex[u >> 4]);
+            line.push_back(hex[u & 15]);
+        } else {
+            line.push_back(c);
+        }
+    }
+    logger.log(Poco::Message("gateway", line, priority));
+}
+
+}  // namespace gateway
