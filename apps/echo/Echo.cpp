@@ -1,0 +1,46 @@
+// echo: any method, any path below /echo -> 200 application/json
+//   {"environ": {every environ entry}, "body_length": N, "body_sha256": "hex"}
+// The body is streamed through SHA-256 and never held whole, so a 100 MiB upload costs 64 KiB.
+#include <Poco/DigestEngine.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/SHA2Engine.h>
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gateway/app.hpp"
+
+class Echo {
+public:
+    explicit Echo(const gateway::sdk::Config&) {}
+
+    gateway::sdk::Body call(gateway::sdk::Request& request) {
+        Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+        std::vector<char> buffer(64 * 1024);
+        std::uint64_t length = 0;
+        for (;;) {
+            const std::size_t n = request.read(buffer.data(), buffer.size());
+            if (n == 0) break;
+            sha.update(buffer.data(), static_cast<unsigned>(n));
+            length += n;
+        }
+
+        Poco::JSON::Object::Ptr environ = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        for (const auto& [name, value] : request.environ())
+            environ->set(std::string(name), std::string(value));
+        Poco::JSON::Object result(Poco::JSON_PRESERVE_KEY_ORDER);
+        result.set("environ", environ);
+        result.set("body_length", static_cast<Poco::UInt64>(length));
+        result.set("body_sha256", Poco::DigestEngine::digestToHex(sha.digest()));
+        std::ostringstream json;
+        result.stringify(json);
+
+        request.startResponse(200, {{"Content-Type", "application/json"}});
+        return gateway::sdk::Body::fromString(json.str());
+    }
+};
+
+// Reads the request body, which may block: thread-safe but not GW_APP_NON_BLOCKING.
+GATEWAY_APP(Echo, "echo", "1.0.0", GW_APP_THREAD_SAFE)

@@ -1,0 +1,589 @@
+// app.hpp - the C++17 wrapper for Gateway plugins (header-only; needs only gateway/gateway.h).
+//
+// A complete plugin:
+//
+//     #include "gateway/app.hpp"
+//
+//     class Hello {
+//     public:
+//         explicit Hello(const gateway::sdk::Config&) {}
+//         gateway::sdk::Body call(gateway::sdk::Request& request) {
+//             request.startResponse(200, {{"Content-Type", "text/plain"}});
+//             return gateway::sdk::Body::fromString("Hello, World!");
+//         }
+//     };
+//
+//     GATEWAY_APP(Hello, "hello", "1.0.0", GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING)
+//
+// Build it with gateway_add_app(hello SOURCES hello.cpp) (CMake package GatewaySDK), drop hello.so
+// into the gateway's apps folder, and GET /hello.
+//
+// How the pieces map to the C ABI (gateway.h, sdk/docs/SPEC.md):
+//   - GATEWAY_APP emits gw_app_entry() and a constant gw_app descriptor. The host's init()
+//     constructs one Class per mount from its Config, call() runs Class::call(Request&) per
+//     request, fini() deletes the instance.
+//   - Request wraps the host table (environ, read_body, start_response, write, log, alloc).
+//   - Body is the pull iterator the host drains with backpressure; its close() is the Body's
+//     destructor, run exactly once.
+//   - Exceptions never cross the ABI: every trampoline is noexcept and catches everything.
+//     throw Error(404, "...")  -> a 404 text/plain response (if nothing was sent yet),
+//     throw Error::code(GW_E_TOO_LARGE, "...") -> that code is returned to the host (413),
+//     throw Declined()         -> GW_DECLINED: the next mount or a static file answers,
+//     any other exception      -> logged with what(), GW_E_APP: the host answers 500 (or closes
+//                                 the connection if the first byte was already sent).
+//
+// Names live in namespace gateway::sdk (not gateway, so a test may include the gateway's own
+// classes and this header together).
+#ifndef GATEWAY_APP_HPP
+#define GATEWAY_APP_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <initializer_list>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "gateway/gateway.h"
+
+namespace gateway::sdk {
+
+/// The SPEC text for a result code ("invalid argument" for GW_E_INVAL, ...); never null.
+/// Same texts as gw_host_api::strerror, usable without a host.
+inline const char* errorText(int32_t code) noexcept {
+    switch (code) {
+        case GW_OK:
+            return "ok";
+        case GW_DECLINED:
+            return "declined";
+        case GW_BODY_END:
+            return "end of body";
+        case GW_NOT_FOUND:
+            return "not found";
+        case GW_E_INVAL:
+            return "invalid argument";
+        case GW_E_NOMEM:
+            return "out of memory";
+        case GW_E_IO:
+            return "connection closed";
+        case GW_E_STATE:
+            return "not allowed in this state";
+        case GW_E_TOO_LARGE:
+            return "too large";
+        case GW_E_TIMEOUT:
+            return "timed out";
+        case GW_E_APP:
+            return "application error";
+        case GW_E_PROTOCOL:
+            return "malformed request";
+        case GW_E_UNSUPPORTED:
+            return "not supported";
+        default:
+            return "unknown error";
+    }
+}
+
+/// A failure with an HTTP answer or a result code for the host.
+///
+/// Error(status, message): if nothing was sent yet, the wrapper replaces any started response
+/// with `status` and `message` as a text/plain body; after the first byte it returns GW_E_APP.
+/// Error::code(code, message): the wrapper returns `code` (a negative GW_E_*) to the host, which
+/// answers per SPEC section 7 (e.g. GW_E_TOO_LARGE -> 413, others -> 500).
+/// Request methods throw Error::code(...) when a host call fails.
+class Error : public std::runtime_error {
+public:
+    /// An HTTP error response: status 200..599 (usually 4xx/5xx), message sent as the body.
+    Error(int status, const std::string& message)
+        : std::runtime_error(message), _status(status), _code(GW_E_APP) {}
+
+    /// A result code for the host (negative GW_E_*; other values count as GW_E_APP).
+    static Error code(int32_t code, const std::string& message) {
+        Error error(0, message);
+        error._code = code < 0 ? code : GW_E_APP;
+        return error;
+    }
+
+    /// HTTP status to answer with, or 0 for a code-only error.
+    int status() const noexcept { return _status; }
+    /// The negative result code returned to the host when no HTTP answer is possible.
+    int32_t code() const noexcept { return _code; }
+
+private:
+    int _status;
+    int32_t _code;
+};
+
+/// Thrown from Class::call(): "not mine" (GW_DECLINED). Routing falls through to the next
+/// mount, then to static files. Throw it before starting a response or reading the body.
+class Declined : public std::exception {
+public:
+    const char* what() const noexcept override { return "declined"; }
+};
+
+/// One response header line for Request::startResponse(). The views need to live only until
+/// startResponse() returns (the host copies them).
+struct Header {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// The app's configuration section for one mount, handed to the app's constructor.
+/// A view: valid only during the constructor. Copy what you keep.
+class Config {
+public:
+    explicit Config(const gw_config* config) noexcept : _config(config) {}
+
+    /// Value of `key` (exact match), or nullopt.
+    std::optional<std::string_view> get(std::string_view key) const noexcept {
+        for (std::size_t i = 0; i < size(); ++i) {
+            const gw_config_entry& e = _config->entries[i];
+            if (view(e.key) == key) return view(e.value);
+        }
+        return std::nullopt;
+    }
+    /// Value of `key`, or `fallback` when absent.
+    std::string_view get(std::string_view key, std::string_view fallback) const noexcept {
+        return get(key).value_or(fallback);
+    }
+    /// Number of entries (including host keys such as mount, body_limit).
+    std::size_t size() const noexcept { return _config ? _config->count : 0; }
+    /// Entry i (0 <= i < size()) as {key, value}.
+    std::pair<std::string_view, std::string_view> at(std::size_t i) const noexcept {
+        return {view(_config->entries[i].key), view(_config->entries[i].value)};
+    }
+    /// The effective mount prefix, e.g. "/hello" ("" for a mount at "/").
+    std::string_view mount() const noexcept {
+        return _config ? view(_config->mount) : std::string_view();
+    }
+    /// The underlying C struct (may be null when a fake host passes none).
+    const gw_config* raw() const noexcept { return _config; }
+
+private:
+    static std::string_view view(gw_str s) noexcept {
+        return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view();
+    }
+    const gw_config* _config;
+};
+
+/// The request being served: a thin view over the host table. Valid only inside call() (and,
+/// for the Request handed to a Body::generate callable, inside that callable). Not thread-safe.
+/// Methods that call the host throw Error::code(code, ...) on failure; letting it propagate
+/// returns that code to the host, which then answers as SPEC section 7 says.
+class Request {
+public:
+    Request(const gw_host_api* api, gw_request* request) noexcept : _api(api), _request(request) {}
+
+    /// Environ entry `name` (exact, e.g. "PATH_INFO", "HTTP_HOST", "gateway.url_scheme").
+    std::optional<std::string_view> env(std::string_view name) const noexcept {
+        gw_str value{nullptr, 0};
+        if (_api->get(_request, name.data(), name.size(), &value) != GW_OK) return std::nullopt;
+        return value.ptr ? std::string_view(value.ptr, value.len) : std::string_view();
+    }
+    /// Environ entry `name`, or `fallback` when absent.
+    std::string_view env(std::string_view name, std::string_view fallback) const noexcept {
+        return env(name).value_or(fallback);
+    }
+    /// Every environ entry as {name, value}, in the host's order.
+    std::vector<std::pair<std::string_view, std::string_view>> environ() const {
+        std::vector<std::pair<std::string_view, std::string_view>> out;
+        const std::size_t n = _api->environ_count(_request);
+        out.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            gw_str name{nullptr, 0}, value{nullptr, 0};
+            if (_api->environ_at(_request, i, &name, &value) == GW_OK)
+                out.emplace_back(view(name), view(value));
+        }
+        return out;
+    }
+
+    /// REQUEST_METHOD, e.g. "GET".
+    std::string_view method() const noexcept { return env("REQUEST_METHOD", ""); }
+    /// SCRIPT_NAME: the mount prefix ("" for "/").
+    std::string_view scriptName() const noexcept { return env("SCRIPT_NAME", ""); }
+    /// PATH_INFO: the decoded path below the mount ("" or starting with "/").
+    std::string_view pathInfo() const noexcept { return env("PATH_INFO", ""); }
+    /// QUERY_STRING: the raw query, not decoded ("" if none).
+    std::string_view query() const noexcept { return env("QUERY_STRING", ""); }
+
+    /// A request header by its HTTP name, case-insensitive ("User-Agent" reads
+    /// HTTP_USER_AGENT; Content-Type and Content-Length read CONTENT_TYPE / CONTENT_LENGTH).
+    /// Repeated headers come joined with ", ".
+    std::optional<std::string_view> header(std::string_view name) const {
+        std::string key = "HTTP_";
+        key.reserve(5 + name.size());
+        for (char c : name) key += c == '-' ? '_' : static_cast<char>(upper(c));
+        if (key == "HTTP_CONTENT_TYPE" || key == "HTTP_CONTENT_LENGTH") key.erase(0, 5);
+        return env(key);
+    }
+
+    /// Read up to n body bytes into buf; returns the count, 0 at the end of the body.
+    /// Throws Error::code(GW_E_TOO_LARGE / GW_E_PROTOCOL / GW_E_IO / ...) on input errors.
+    std::size_t read(void* buf, std::size_t n) {
+        std::size_t got = 0;
+        const int32_t rc = _api->read_body(_request, buf, n, &got);
+        if (rc != GW_OK) throw Error::code(rc, std::string("read_body: ") + errorText(rc));
+        return got;
+    }
+    /// The whole body (for small bodies). More than `limit` bytes throws
+    /// Error::code(GW_E_TOO_LARGE) (the host answers 413). Prefer read() to stream big ones.
+    std::string readAll(std::size_t limit = 1u << 20) {
+        std::string body;
+        char buf[16384];
+        for (;;) {
+            const std::size_t n = read(buf, sizeof buf);
+            if (n == 0) return body;
+            if (body.size() + n > limit)
+                throw Error::code(GW_E_TOO_LARGE, "request body too large");
+            body.append(buf, n);
+        }
+    }
+
+    /// Set status and headers (WSGI's start_response). Nothing is sent until the first body
+    /// byte, so a second call with GW_RESPONSE_REPLACE may replace it until then. `flags`:
+    /// GW_RESPONSE_REPLACE, GW_RESPONSE_CLOSE. `reason` empty: the standard phrase.
+    /// Throws Error::code(GW_E_INVAL / GW_E_STATE / ...) when the host refuses (e.g. a
+    /// hop-by-hop header such as Connection; the host logs which).
+    void startResponse(int status, std::initializer_list<Header> headers, uint32_t flags = 0,
+                       std::string_view reason = {}) {
+        startResponse(status, headers.begin(), headers.size(), flags, reason);
+    }
+    /// As above, with a vector of headers.
+    void startResponse(int status, const std::vector<Header>& headers, uint32_t flags = 0,
+                       std::string_view reason = {}) {
+        startResponse(status, headers.data(), headers.size(), flags, reason);
+    }
+    /// As above, with an array of n headers.
+    void startResponse(int status, const Header* headers, std::size_t n, uint32_t flags = 0,
+                       std::string_view reason = {}) {
+        constexpr std::size_t kInline = 16;
+        gw_header inlineHeaders[kInline];
+        std::vector<gw_header> many;
+        gw_header* out = inlineHeaders;
+        if (n > kInline) {
+            many.resize(n);
+            out = many.data();
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            out[i] = gw_header{str(headers[i].name), str(headers[i].value)};
+        if (status < 0) status = 0;
+        const int32_t rc = _api->start_response(_request, static_cast<uint32_t>(status),
+                                                str(reason), out, n, flags);
+        if (rc != GW_OK) throw Error::code(rc, std::string("start_response: ") + errorText(rc));
+        _started = true;
+    }
+    /// True once startResponse() succeeded on this Request.
+    bool started() const noexcept { return _started; }
+
+    /// Send bytes now (the imperative escape hatch; prefer returning a Body). Commits the
+    /// response head: startResponse() is no longer replaceable. Throws Error::code on failure.
+    void write(std::string_view data) {
+        const int32_t rc = _api->write(_request, data.data(), data.size());
+        if (rc != GW_OK) throw Error::code(rc, std::string("write: ") + errorText(rc));
+        _committed = true;
+    }
+    /// True once write() was used: the head is sent, errors can no longer become responses.
+    bool committed() const noexcept { return _committed; }
+
+    /// A line in the gateway's error log (wsgi.errors). level: GW_LOG_ERROR ... GW_LOG_DEBUG.
+    void log(int32_t level, std::string_view message) const noexcept {
+        _api->log(_request, level, str(message));
+    }
+
+    /// n bytes of request-scope memory (freed by the host after the response; never free it).
+    /// Returns nullptr on failure or for n == 0.
+    void* alloc(std::size_t n) const noexcept { return _api->alloc(_request, n); }
+
+    /// The C handles, for anything this class does not wrap.
+    const gw_host_api* api() const noexcept { return _api; }
+    gw_request* raw() const noexcept { return _request; }
+
+private:
+    static gw_str str(std::string_view s) noexcept { return gw_str{s.data(), s.size()}; }
+    static std::string_view view(gw_str s) noexcept {
+        return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view();
+    }
+    static int upper(char c) noexcept { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
+
+    const gw_host_api* _api;
+    gw_request* _request;
+    bool _started = false;
+    bool _committed = false;
+};
+
+namespace detail {
+
+/// What a Body is made of: produces chunks for gw_body.next, dies in gw_body.close.
+class BodySource {
+public:
+    virtual ~BodySource() = default;
+    /// Fill *chunk (valid until the next call or destruction); GW_OK, GW_BODY_END or an error.
+    virtual int32_t next(Request& request, gw_str* chunk) = 0;
+};
+
+class StringSource final : public BodySource {
+public:
+    explicit StringSource(std::string text) : _text(std::move(text)) {}
+    int32_t next(Request&, gw_str* chunk) override {
+        *chunk = gw_str{_text.data(), _text.size()};
+        return GW_BODY_END;
+    }
+
+private:
+    std::string _text;
+};
+
+class ChunksSource final : public BodySource {
+public:
+    explicit ChunksSource(std::vector<std::string> chunks) : _chunks(std::move(chunks)) {}
+    int32_t next(Request&, gw_str* chunk) override {
+        if (_next >= _chunks.size()) return GW_BODY_END;
+        const std::string& c = _chunks[_next++];
+        *chunk = gw_str{c.data(), c.size()};
+        return _next == _chunks.size() ? GW_BODY_END : GW_OK;
+    }
+
+private:
+    std::vector<std::string> _chunks;
+    std::size_t _next = 0;
+};
+
+template <class F>
+class GeneratorSource final : public BodySource {
+public:
+    explicit GeneratorSource(F f) : _f(std::move(f)) {}
+    int32_t next(Request& request, gw_str* chunk) override {
+        std::optional<std::string> piece;
+        if constexpr (std::is_invocable_v<F&, Request&>)
+            piece = _f(request);
+        else
+            piece = _f();
+        if (!piece) return GW_BODY_END;
+        _current = std::move(*piece);
+        *chunk = gw_str{_current.data(), _current.size()};
+        return GW_OK;
+    }
+
+private:
+    F _f;
+    std::string _current;
+};
+
+}  // namespace detail
+
+/// The response body returned by Class::call(): move-only, pulled by the host chunk by chunk
+/// when the client can take more (backpressure), destroyed exactly once (gw_body.close) whatever
+/// happens. A default-constructed Body is empty (no body beyond what Request::write() sent).
+class Body {
+public:
+    /// No body.
+    Body() noexcept = default;
+    Body(Body&&) noexcept = default;
+    Body& operator=(Body&&) noexcept = default;
+    Body(const Body&) = delete;
+    Body& operator=(const Body&) = delete;
+
+    /// The whole body in one piece. It is the only (GW_BODY_END) chunk, so the host sets
+    /// Content-Length itself when the app did not.
+    static Body fromString(std::string text) {
+        return Body(std::make_unique<detail::StringSource>(std::move(text)));
+    }
+    /// A body sent as these chunks, in order (each an HTTP chunk on a chunked response).
+    /// A single chunk behaves like fromString().
+    static Body fromChunks(std::vector<std::string> chunks) {
+        return Body(std::make_unique<detail::ChunksSource>(std::move(chunks)));
+    }
+    /// A streamed body: `f` is called each time the host wants a chunk and returns the next
+    /// chunk, or std::nullopt at the end. `f` may take a Request& (to read the request body or
+    /// log; not to start a response or write). It runs after call() returned, possibly on
+    /// another thread, so capture by value. An exception from `f` ends the response (500 before
+    /// the first byte, else a closed connection).
+    template <class F>
+    static Body generate(F f) {
+        static_assert(std::is_invocable_v<F&> || std::is_invocable_v<F&, Request&>,
+                      "Body::generate needs a callable f() or f(Request&) "
+                      "returning std::optional<std::string>");
+        return Body(std::make_unique<detail::GeneratorSource<F>>(std::move(f)));
+    }
+
+    /// True when there is no body.
+    bool empty() const noexcept { return !_source; }
+
+    /// For the trampolines: hand the source over to a gw_body (the host then owns it).
+    void release(gw_body* out) noexcept {
+        if (!_source) return;
+        out->self = _source.release();
+        out->next = &Body::nextTrampoline;
+        out->close = &Body::closeTrampoline;
+    }
+
+private:
+    explicit Body(std::unique_ptr<detail::BodySource> source) noexcept
+        : _source(std::move(source)) {}
+
+    static int32_t nextTrampoline(void* self, const gw_host_api* api, gw_request* req,
+                                  gw_str* chunk) noexcept {
+        Request request(api, req);
+        try {
+            return static_cast<detail::BodySource*>(self)->next(request, chunk);
+        } catch (const Error& e) {
+            request.log(GW_LOG_ERROR, std::string("body failed: ") + e.what());
+            return e.code();
+        } catch (const std::exception& e) {
+            request.log(GW_LOG_ERROR, std::string("body failed: exception: ") + e.what());
+        } catch (...) {
+            request.log(GW_LOG_ERROR, "body failed: unknown exception");
+        }
+        return GW_E_APP;
+    }
+    static void closeTrampoline(void* self) noexcept {
+        delete static_cast<detail::BodySource*>(self);  // destructors must not throw
+    }
+
+    std::unique_ptr<detail::BodySource> _source;
+};
+
+namespace detail {
+
+inline void copyMessage(char* buf, std::size_t len, const char* message) noexcept {
+    if (!buf || len == 0) return;
+    std::size_t n = std::strlen(message);
+    if (n >= len) n = len - 1;
+    std::memcpy(buf, message, n);
+    buf[n] = '\0';
+}
+
+/// Turns an Error(status, message) into a text/plain response when nothing was sent yet.
+inline int32_t answerError(Request& request, const Error& error) noexcept {
+    request.log(error.status() >= 500 || error.status() == 0 ? GW_LOG_ERROR : GW_LOG_INFO,
+                error.what());
+    if (error.status() == 0 || request.committed()) return error.code();
+    const std::string_view message = error.what();
+    char length[24];
+    std::size_t n = 0;
+    std::size_t value = message.size();
+    char digits[24];
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value);
+    for (std::size_t i = 0; i < n; ++i) length[i] = digits[n - 1 - i];
+    const gw_header headers[] = {
+        {GW_STR("Content-Type"), GW_STR("text/plain; charset=utf-8")},
+        {GW_STR("Content-Length"), {length, n}},
+    };
+    const gw_host_api* api = request.api();
+    int32_t rc = api->start_response(request.raw(), static_cast<uint32_t>(error.status()),
+                                     gw_str{nullptr, 0}, headers, 2,
+                                     request.started() ? GW_RESPONSE_REPLACE : 0u);
+    if (rc != GW_OK) return rc;
+    rc = api->write(request.raw(), message.data(), message.size());
+    return rc == GW_OK ? GW_OK : rc;
+}
+
+/// The C entry points for an app class: construct per mount, call per request, delete.
+template <class App>
+struct Trampolines {
+    static_assert(std::is_constructible_v<App, const Config&>,
+                  "a GATEWAY_APP class needs a constructor taking (const gateway::sdk::Config&)");
+
+    static int32_t init(const gw_host_api* api, const gw_config* config, void** state, char* errbuf,
+                        std::size_t errbuf_len) noexcept {
+        try {
+            *state = new App(Config(config));
+            return GW_OK;
+        } catch (const Error& e) {
+            copyMessage(errbuf, errbuf_len, e.what());
+            return e.code();
+        } catch (const std::bad_alloc&) {
+            copyMessage(errbuf, errbuf_len, "out of memory");
+            return GW_E_NOMEM;
+        } catch (const std::exception& e) {
+            copyMessage(errbuf, errbuf_len, e.what());
+        } catch (...) {
+            copyMessage(errbuf, errbuf_len, "unknown exception");
+        }
+        (void)api;
+        return GW_E_APP;
+    }
+
+    static int32_t call(void* state, const gw_host_api* api, gw_request* req,
+                        gw_body* body_out) noexcept {
+        Request request(api, req);
+        try {
+            Body body = static_cast<App*>(state)->call(request);
+            body.release(body_out);
+            return GW_OK;
+        } catch (const Declined&) {
+            return GW_DECLINED;
+        } catch (const Error& e) {
+            return answerError(request, e);
+        } catch (const std::bad_alloc&) {
+            request.log(GW_LOG_ERROR, "call failed: out of memory");
+            return GW_E_NOMEM;
+        } catch (const std::exception& e) {
+            try {
+                request.log(GW_LOG_ERROR, std::string("call failed: exception: ") + e.what());
+            } catch (...) {
+                request.log(GW_LOG_ERROR, "call failed: exception");
+            }
+        } catch (...) {
+            request.log(GW_LOG_ERROR, "call failed: unknown exception");
+        }
+        return GW_E_APP;
+    }
+
+    static void fini(void* state) noexcept {
+        try {
+            delete static_cast<App*>(state);
+        } catch (...) {  // a throwing destructor must not cross the ABI
+        }
+    }
+};
+
+}  // namespace detail
+
+/// The descriptor GATEWAY_APP exports, as a value: handy to run an app class with the fake host
+/// (gateway/testing.hpp) without the macro, e.g. several apps in one test program.
+/// name: 1-64 of [A-Za-z0-9_-] (the default mount is "/" + name); version: free form.
+template <class App>
+constexpr gw_app makeApp(const char* name, const char* version, uint32_t flags,
+                         const char* description = nullptr) noexcept {
+    return gw_app{GW_APP_MAGIC,
+                  GW_ABI_VERSION,
+                  static_cast<uint32_t>(sizeof(gw_app)),
+                  flags,
+                  name,
+                  version,
+                  description,
+                  &detail::Trampolines<App>::init,
+                  &detail::Trampolines<App>::call,
+                  &detail::Trampolines<App>::fini};
+}
+
+}  // namespace gateway::sdk
+
+/// Makes Class a plugin: emits the exported gw_app_entry() and a constant descriptor.
+///   Class    constructible from (const gateway::sdk::Config&), with a method
+///            `gateway::sdk::Body call(gateway::sdk::Request&)`. One instance per mount.
+///            call() runs concurrently for different requests if flags has GW_APP_THREAD_SAFE.
+///   name     string literal, the default mount "/name": 1-64 of [A-Za-z0-9_-].
+///   version  string literal, free form ("1.0.0").
+///   flags    0, GW_APP_THREAD_SAFE, or GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING.
+/// Use it once per plugin, at namespace scope of one .cpp file.
+#define GATEWAY_APP(Class, name, version, flags)                                 \
+    extern "C" GW_EXPORT const gw_app* gw_app_entry(uint32_t host_abi_version) { \
+        static constexpr gw_app gatewayAppDescriptor =                           \
+            ::gateway::sdk::makeApp<Class>((name), (version), (flags));          \
+        (void)host_abi_version;                                                  \
+        return &gatewayAppDescriptor;                                            \
+    }
+
+#endif  // GATEWAY_APP_HPP

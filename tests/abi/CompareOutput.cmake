@@ -1,0 +1,15 @@
+# cmake -DPROGRAM=<exe> -DEXPECTED=<file> -P CompareOutput.cmake
+# Runs PROGRAM and fails with a diff when its output differs from EXPECTED (the ABI manifest).
+execute_process(COMMAND "${PROGRAM}" RESULT_VARIABLE rc OUTPUT_VARIABLE actual)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${PROGRAM} failed: ${rc}")
+endif()
+file(READ "${EXPECTED}" expected)
+if(NOT actual STREQUAL expected)
+    get_filename_component(name "${EXPECTED}" NAME)
+    set(tmp "${CMAKE_CURRENT_BINARY_DIR}/${name}.actual")
+    file(WRITE "${tmp}" "${actual}")
+    execute_process(COMMAND diff -u "${EXPECTED}" "${tmp}" OUTPUT_VARIABLE diff)
+    message(FATAL_ERROR "the header's layout differs from ${EXPECTED}:\n${diff}")
+endif()
+message(STATUS "layout matches ${EXPECTED}")
