@@ -2,7 +2,7 @@
  * Prints the ABI manifest of gateway.h (layouts on this platform, constants, signatures).
  * sdk/abi/gateway-abi-<major>.<minor>.txt is this program's output on x86_64 Linux; tests/abi
  * rebuilds it against the header and compares, so a layout change cannot slip through.
- *   cc -std=c99 -I sdk/include sdk/abi/dump_layout.c -o dump_layout && ./dump_layout
+ *   cc -std=c11 -I sdk/include sdk/abi/dump_layout.c -o dump_layout && ./dump_layout
  */
 #include <stdio.h>
 
