@@ -66,9 +66,12 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
         EnvironContext environ = inlineContext(request);
         environ.pathInfo = context.pathBuffer();
         switch (context.respondInline(request, environ, response, _options.inlineCap)) {
-            case AppRequest::InlineResult::Done: return HandlerResult::Done;
-            case AppRequest::InlineResult::Declined: return HandlerResult::Declined;
-            case AppRequest::InlineResult::Stream: break;
+            case AppRequest::InlineResult::Done:
+                return HandlerResult::Done;
+            case AppRequest::InlineResult::Declined:
+                return HandlerResult::Declined;
+            case AppRequest::InlineResult::Stream:
+                break;
         }
         // The body goes on: the context (whose address the app may keep) moves to the job.
         std::shared_ptr<AppRequest> streaming(_inline.release());

@@ -19,8 +19,8 @@ class AppHost : public Handler {
 public:
     struct Options {
         std::string bindAddress = "127.0.0.1";  ///< SERVER_NAME when the request has no Host
-        std::uint16_t port = 0;                  ///< SERVER_PORT when the Request has no localPort
-        std::size_t inlineCap = 256 * 1024;      ///< bytes collected on the loop before streaming
+        std::uint16_t port = 0;                 ///< SERVER_PORT when the Request has no localPort
+        std::size_t inlineCap = 256 * 1024;     ///< bytes collected on the loop before streaming
     };
 
     AppHost(std::shared_ptr<AppInstance> instance, Options options);

@@ -26,8 +26,10 @@ void AppInstance::init(std::string* lint) {
     entries.reserve(_config.entries.size());
     for (const auto& [key, value] : _config.entries)
         entries.push_back({{key.c_str(), key.size()}, {value.c_str(), value.size()}});
-    const gw_config config{sizeof(gw_config), static_cast<std::uint32_t>(entries.size()),
-                           entries.data(), {_config.mount.c_str(), _config.mount.size()}};
+    const gw_config config{sizeof(gw_config),
+                           static_cast<std::uint32_t>(entries.size()),
+                           entries.data(),
+                           {_config.mount.c_str(), _config.mount.size()}};
     char errbuf[1024];
     errbuf[0] = '\0';
     void* state = nullptr;

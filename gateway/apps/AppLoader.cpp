@@ -55,6 +55,13 @@ public:
         if (!_tempFile.empty()) ::unlink(_tempFile.c_str());
     }
     const std::string& loadPath() const { return _loadPath; }
+    /// The memfd, for the LoadedApp to keep open (-1 for a temp file, which is removed).
+    int release() {
+        if (!_tempFile.empty()) return -1;
+        const int fd = _fd;
+        _fd = -1;
+        return fd;
+    }
 
 private:
     int _fd = -1;
@@ -72,8 +79,10 @@ std::string hex(std::uint32_t value) {
 
 std::uint32_t AppLoader::descriptorSize(std::uint32_t minor) {
     switch (minor) {
-        case 0: return static_cast<std::uint32_t>(offsetof(gw_app, fini) + sizeof(gw_app::fini));
-        default: return 0;
+        case 0:
+            return static_cast<std::uint32_t>(offsetof(gw_app, fini) + sizeof(gw_app::fini));
+        default:
+            return 0;
     }
 }
 
@@ -86,8 +95,8 @@ bool AppLoader::validName(const char* name) {
     std::size_t length = 0;
     for (; name[length] != '\0'; ++length) {
         const char c = name[length];
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-';
         if (!ok || length >= 64) return false;
     }
     return length > 0;
@@ -96,6 +105,7 @@ bool AppLoader::validName(const char* name) {
 std::shared_ptr<LoadedApp> AppLoader::load(const std::string& path) {
     const std::string host = versionText(GW_ABI_VERSION);
     void* handle = nullptr;
+    int copyFd = -1;
     {
         PrivateCopy copy(path);
         dlerror();
@@ -108,10 +118,12 @@ std::shared_ptr<LoadedApp> AppLoader::load(const std::string& path) {
             if (at != std::string::npos) message.replace(at, copy.loadPath().size(), path);
             throw AppLoadError(path + ": cannot load: " + message);
         }
+        copyFd = copy.release();
     }
     // From here on a refusal must dlclose again.
     auto refuse = [&](const std::string& message) {
         dlclose(handle);
+        if (copyFd >= 0) ::close(copyFd);
         throw AppLoadError(path + ": " + message);
     };
     auto entry = reinterpret_cast<gw_app_entry_fn>(dlsym(handle, GW_APP_ENTRY_SYMBOL));
@@ -142,7 +154,7 @@ std::shared_ptr<LoadedApp> AppLoader::load(const std::string& path) {
         refuse("invalid app name \"" + shown + "\" (gw_app_entry)");
     }
     if (!app->version) refuse("descriptor has no version (gw_app_entry)");
-    return std::make_shared<LoadedApp>(path, handle, app);
+    return std::make_shared<LoadedApp>(path, handle, copyFd, app);
 }
 
 }  // namespace gateway

@@ -14,18 +14,23 @@
 namespace gateway {
 namespace {
 
-Poco::Logger& logger() { return Poco::Logger::get("gateway"); }
+Poco::Logger& logger() {
+    return Poco::Logger::get("gateway");
+}
 
 bool isTrue(const std::string& value) {
     std::string lower;
-    for (char c : value) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : value)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
     if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty())
         return false;
     throw std::invalid_argument("disabled: expected true or false, got \"" + value + "\"");
 }
 
-std::string shownMount(const std::string& mount) { return mount.empty() ? "/" : mount; }
+std::string shownMount(const std::string& mount) {
+    return mount.empty() ? "/" : mount;
+}
 
 }  // namespace
 
@@ -90,18 +95,22 @@ void AppRegistry::load() {
         base.bodyLimit = _settings.maxBodyBytes;
         base.multiprocess = _settings.workers > 1;
         std::vector<std::string> mounts{"/" + name};
+        std::string badKey;
+        bool disabled = false;
         try {
             for (const auto& [key, value] : keys) {
+                badKey = key;
                 base.entries.emplace_back(key, value);
                 if (key == "mount") mounts = parseMounts(value);
                 if (key == "body_limit") base.bodyLimit = parseSize(value);
                 if (key == "timeout") base.timeout = parseDuration(value);
-                if (key == "disabled" && isTrue(value)) mounts.clear();
+                if (key == "disabled") disabled = isTrue(value);
             }
         } catch (const std::exception& e) {
-            refuse(file.string() + ": config [app." + name + "]: " + e.what());
+            refuse(file.string() + ": config [app." + name + "] " + badKey + ": " + e.what());
             continue;
         }
+        if (disabled) mounts.clear();
         if (mounts.empty()) {
             logger().information(file.string() + ": app " + name + " is disabled");
             continue;
@@ -119,7 +128,8 @@ void AppRegistry::load() {
                 try {
                     instance->init(&lint);
                 } catch (...) {
-                    if (!lint.empty()) logger().warning("lint GW-L022 " + instance->label() + ": " + lint);
+                    if (!lint.empty())
+                        logger().warning("lint GW-L022 " + instance->label() + ": " + lint);
                     throw;
                 }
             } catch (const AppLoadError& e) {

@@ -10,9 +10,13 @@
 namespace gateway {
 namespace {
 
-Poco::Logger& logger() { return Poco::Logger::get("gateway"); }
+Poco::Logger& logger() {
+    return Poco::Logger::get("gateway");
+}
 
-gw_str toStr(std::string_view text) { return {text.data(), text.size()}; }
+gw_str toStr(std::string_view text) {
+    return {text.data(), text.size()};
+}
 
 }  // namespace
 
@@ -47,9 +51,9 @@ void AppRequest::finishScope() {
 
 bool AppRequest::inScope(const char* function) {
     if (_inScope && _phase != Phase::None && pthread_equal(_thread, pthread_self())) return true;
-    _response.lint("GW-L018", std::string(function) +
-                                  (_inScope ? " from a thread not running the request"
-                                            : " with a request out of scope"));
+    _response.lint("GW-L018",
+                   std::string(function) + (_inScope ? " from a thread not running the request"
+                                                     : " with a request out of scope"));
     if (!_inScope) flushLint();
     return false;
 }
@@ -136,11 +140,21 @@ std::int32_t AppRequest::readBody(void* buffer, std::size_t cap, std::size_t* nR
     }
     std::size_t got = 0;
     switch (_channel->readBody(buffer, cap, got, _instance.config().bodyLimit)) {
-        case ClientChannel::ReadStatus::Ok: *nRead = got; return GW_OK;
-        case ClientChannel::ReadStatus::End: _bodyEnded = true; return GW_OK;
-        case ClientChannel::ReadStatus::TooLarge: _inputError = GW_E_TOO_LARGE; break;
-        case ClientChannel::ReadStatus::BadBody: _inputError = GW_E_PROTOCOL; break;
-        case ClientChannel::ReadStatus::Timeout: _inputError = GW_E_TIMEOUT; break;
+        case ClientChannel::ReadStatus::Ok:
+            *nRead = got;
+            return GW_OK;
+        case ClientChannel::ReadStatus::End:
+            _bodyEnded = true;
+            return GW_OK;
+        case ClientChannel::ReadStatus::TooLarge:
+            _inputError = GW_E_TOO_LARGE;
+            break;
+        case ClientChannel::ReadStatus::BadBody:
+            _inputError = GW_E_PROTOCOL;
+            break;
+        case ClientChannel::ReadStatus::Timeout:
+            _inputError = GW_E_TIMEOUT;
+            break;
         case ClientChannel::ReadStatus::Gone:
             _inputError = GW_E_IO;
             _gone = true;
@@ -155,8 +169,9 @@ std::int32_t AppRequest::startResponse(std::uint32_t status, gw_str reason,
     if (!inScope("start_response")) return GW_E_STATE;
     const std::int32_t rc =
         _response.startResponse(status, reason, headers, count, flags, _phase != Phase::Call);
-    if (rc == GW_E_INVAL) logger().error(_instance.label() + ": start_response rejected: " +
-                                         _response.lastRejection());
+    if (rc == GW_E_INVAL)
+        logger().error(_instance.label() +
+                       ": start_response rejected: " + _response.lastRejection());
     return rc;
 }
 
@@ -167,8 +182,8 @@ std::int32_t AppRequest::write(const void* data, std::size_t len) {
         return GW_E_INVAL;
     }
     if (_phase != Phase::Call || !_response.started()) {
-        _response.lint("GW-L011", _response.started() ? "write outside call"
-                                                      : "write before start_response");
+        _response.lint("GW-L011",
+                       _response.started() ? "write outside call" : "write before start_response");
         return GW_E_STATE;
     }
     if (_timedOut) return GW_E_TIMEOUT;
@@ -187,7 +202,9 @@ void AppRequest::log(std::int32_t level, std::string_view message) {
     HostApi::logLine(&_instance, level, message);
 }
 
-void* AppRequest::alloc(std::size_t n) { return inScope("alloc") ? _arena.allocate(n) : nullptr; }
+void* AppRequest::alloc(std::size_t n) {
+    return inScope("alloc") ? _arena.allocate(n) : nullptr;
+}
 
 // --- calls into the app --------------------------------------------------------------------------
 
@@ -389,8 +406,8 @@ bool AppRequest::serve(ClientChannel& channel, const EnvironContext& context) {
     if (pastDeadline() && verdict.kind != Kind::Decline) {
         _timedOut = true;
         _response.lint("GW-L023", "call ran past the request's deadline");
-        if (verdict.kind == Kind::Respond) verdict.kind = _response.committed() ? Kind::Abort
-                                                                                : Kind::Fail;
+        if (verdict.kind == Kind::Respond)
+            verdict.kind = _response.committed() ? Kind::Abort : Kind::Fail;
         if (verdict.kind == Kind::Fail) verdict.status = 504;
     }
     switch (verdict.kind) {
@@ -413,7 +430,8 @@ bool AppRequest::serve(ClientChannel& channel, const EnvironContext& context) {
             channel.abort();
             finishScope();
             return false;
-        case Kind::Respond: break;
+        case Kind::Respond:
+            break;
     }
     const std::int64_t length = _response.contentLength();
     if (_response.bodyWithheld()) {
@@ -438,7 +456,9 @@ bool AppRequest::serve(ClientChannel& channel, const EnvironContext& context) {
         }
         const bool last = next == GW_BODY_END;
         const std::size_t allowed = _response.admitChunk(chunk.len);
-        if (commitHead(length >= 0 ? length : last ? static_cast<std::int64_t>(chunk.len) : -1) &&
+        if (commitHead(length >= 0 ? length
+                       : last      ? static_cast<std::int64_t>(chunk.len)
+                                   : -1) &&
             (allowed == 0 || sendBytes(chunk.ptr, allowed))) {
             if (last || _response.overran()) {
                 closeBody();

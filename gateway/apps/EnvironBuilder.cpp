@@ -130,8 +130,8 @@ void EnvironBuilder::build(const Request& request, const EnvironContext& context
         add(external("CONTENT_TYPE"), external(type->value));
     if (!request.chunked && request.contentLength >= 0)
         add(external("CONTENT_LENGTH"), number(static_cast<std::uint64_t>(request.contentLength)));
-    add(external("SERVER_NAME"), external(request.host.empty() ? context.localAddress
-                                                               : hostWithoutPort(request.host)));
+    add(external("SERVER_NAME"),
+        external(request.host.empty() ? context.localAddress : hostWithoutPort(request.host)));
     add(external("SERVER_PORT"), number(context.localPort));
     add(external("SERVER_PROTOCOL"),
         external(request.versionMinor == 0 ? std::string_view("HTTP/1.0") : "HTTP/1.1"));

@@ -12,16 +12,16 @@ namespace gateway {
 
 /// What the environ needs to know about the connection and the mount beyond the request itself.
 struct EnvironContext {
-    std::string_view scriptName;    ///< the mount prefix without trailing '/' ("" for "/")
-    std::string_view pathInfo;      ///< decoded and normalised (see EnvironBuilder::decodePath)
-    std::string_view remoteAddress; ///< peer IP as text, IPv6 without brackets
+    std::string_view scriptName;     ///< the mount prefix without trailing '/' ("" for "/")
+    std::string_view pathInfo;       ///< decoded and normalised (see EnvironBuilder::decodePath)
+    std::string_view remoteAddress;  ///< peer IP as text, IPv6 without brackets
     std::uint16_t remotePort = 0;
     std::string_view localAddress;  ///< the listening address (SERVER_NAME without a Host)
     std::uint16_t localPort = 0;
     std::string_view urlScheme = "http";
     bool multithread = false;
     bool multiprocess = false;
-    std::int64_t deadlineMs = 0;    ///< ms since the Unix epoch; 0 = no deadline
+    std::int64_t deadlineMs = 0;  ///< ms since the Unix epoch; 0 = no deadline
 };
 
 /// Builds a request's environ (SPEC section 3) into reusable storage: names and values are views,
@@ -60,7 +60,9 @@ private:
         std::size_t length;
     };
     Slot stored(std::string_view text);
-    Slot external(std::string_view text) { return {text.data() ? text.data() : "", 0, text.size()}; }
+    Slot external(std::string_view text) {
+        return {text.data() ? text.data() : "", 0, text.size()};
+    }
     Slot number(std::uint64_t value);
     void add(Slot name, Slot value) { _slots.emplace_back(name, value); }
     std::string_view resolve(const Slot& slot) const;

@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::uint32_t kKnownFlags = GW_RESPONSE_REPLACE | GW_RESPONSE_CLOSE;
 
-std::string_view view(gw_str s) noexcept { return {s.ptr ? s.ptr : "", s.ptr ? s.len : 0}; }
+std::string_view view(gw_str s) noexcept {
+    return {s.ptr ? s.ptr : "", s.ptr ? s.len : 0};
+}
 
 /// A header name as text fit for a log line (controls escaped, long names cut).
 std::string shown(std::string_view name) {
@@ -40,12 +42,28 @@ bool HeaderPolicy::isToken(std::string_view text) noexcept {
     if (text.empty()) return false;
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
-        const bool alnum = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+        const bool alnum =
+            (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
         if (alnum) continue;
         switch (c) {
-            case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-            case '-': case '.': case '^': case '_': case '`': case '|': case '~': continue;
-            default: return false;
+            case '!':
+            case '#':
+            case '$':
+            case '%':
+            case '&':
+            case '\'':
+            case '*':
+            case '+':
+            case '-':
+            case '.':
+            case '^':
+            case '_':
+            case '`':
+            case '|':
+            case '~':
+                continue;
+            default:
+                return false;
         }
     }
     return true;
@@ -66,8 +84,8 @@ std::string_view HeaderPolicy::trim(std::string_view text) noexcept {
 }
 
 bool HeaderPolicy::isHopByHop(std::string_view name) noexcept {
-    for (std::string_view hop : {"Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding",
-                                 "TE", "Trailer", "Upgrade"})
+    for (std::string_view hop : {"Connection", "Keep-Alive", "Proxy-Connection",
+                                 "Transfer-Encoding", "TE", "Trailer", "Upgrade"})
         if (equalsIgnoreCase(name, hop)) return true;
     return false;
 }
@@ -103,22 +121,22 @@ HeaderPolicy::Verdict HeaderPolicy::check(std::uint32_t status, gw_str reason,
         const gw_header& header = headers[i];
         if ((header.name.ptr == nullptr && header.name.len > 0) ||
             (header.value.ptr == nullptr && header.value.len > 0))
-            return reject("GW-L019", "start_response: header " + std::to_string(i) +
-                                         " with a NULL string");
+            return reject("GW-L019",
+                          "start_response: header " + std::to_string(i) + " with a NULL string");
         const std::string_view name = view(header.name);
         const std::string_view value = view(header.value);
         if (!isToken(name))
             return reject("GW-L005", "header name \"" + shown(name) + "\" is not a token");
         if (!isCleanValue(value))
-            return reject("GW-L006", "header " + shown(name) + ": value contains CR, LF, NUL or "
-                                                               "another control character");
+            return reject("GW-L006", "header " + shown(name) +
+                                         ": value contains CR, LF, NUL or "
+                                         "another control character");
         if (isHopByHop(name))
-            return reject("GW-L007", "hop-by-hop header " + shown(name) + " (the host owns framing)");
-        if (isHostOwned(name))
-            return reject("GW-L008", "host-owned header " + shown(name));
+            return reject("GW-L007",
+                          "hop-by-hop header " + shown(name) + " (the host owns framing)");
+        if (isHostOwned(name)) return reject("GW-L008", "host-owned header " + shown(name));
         if (equalsIgnoreCase(name, "Content-Length")) {
-            if (verdict.contentLength >= 0)
-                return reject("GW-L009", "Content-Length given twice");
+            if (verdict.contentLength >= 0) return reject("GW-L009", "Content-Length given twice");
             verdict.contentLength = parseContentLength(value);
             if (verdict.contentLength < 0)
                 return reject("GW-L009", "bad Content-Length \"" + shown(value) + "\"");

@@ -13,9 +13,9 @@ namespace gateway {
 class HeaderPolicy {
 public:
     struct Verdict {
-        std::int32_t code = GW_OK;    ///< GW_OK or GW_E_INVAL
-        std::string_view lint;        ///< "GW-L005" ... when rejected, else empty
-        std::string detail;           ///< why, naming the offending header (empty when accepted)
+        std::int32_t code = GW_OK;  ///< GW_OK or GW_E_INVAL
+        std::string_view lint;      ///< "GW-L005" ... when rejected, else empty
+        std::string detail;         ///< why, naming the offending header (empty when accepted)
         std::int64_t contentLength = -1;  ///< the app's Content-Length, -1 when none
     };
 

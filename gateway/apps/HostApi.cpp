@@ -10,14 +10,18 @@ namespace {
 
 thread_local const AppInstance* tCurrent = nullptr;
 
-AppRequest* context(gw_request* req) noexcept { return reinterpret_cast<AppRequest*>(req); }
+AppRequest* context(gw_request* req) noexcept {
+    return reinterpret_cast<AppRequest*>(req);
+}
 
 int32_t apiGet(gw_request* req, const char* name, size_t nameLen, gw_str* value) {
     if (!req) return GW_E_INVAL;
     return context(req)->get(name, nameLen, value);
 }
 
-size_t apiEnvironCount(gw_request* req) { return req ? context(req)->environCount() : 0; }
+size_t apiEnvironCount(gw_request* req) {
+    return req ? context(req)->environCount() : 0;
+}
 
 int32_t apiEnvironAt(gw_request* req, size_t index, gw_str* name, gw_str* value) {
     if (!req) return GW_E_INVAL;
@@ -51,35 +55,56 @@ void apiLog(gw_request* req, int32_t level, gw_str msg) {
         HostApi::logLine(tCurrent, level, text);
 }
 
-void* apiAlloc(gw_request* req, size_t n) { return req ? context(req)->alloc(n) : nullptr; }
+void* apiAlloc(gw_request* req, size_t n) {
+    return req ? context(req)->alloc(n) : nullptr;
+}
 
-const char* apiStrerror(int32_t code) { return HostApi::strerror(code); }
+const char* apiStrerror(int32_t code) {
+    return HostApi::strerror(code);
+}
 
 const gw_host_api kTable = {
-    GW_ABI_VERSION, sizeof(gw_host_api), apiGet,   apiEnvironCount, apiEnvironAt, apiReadBody,
-    apiStartResponse, apiWrite,          apiLog,   apiAlloc,        apiStrerror,
+    GW_ABI_VERSION, sizeof(gw_host_api), apiGet,   apiEnvironCount, apiEnvironAt,
+    apiReadBody,    apiStartResponse,    apiWrite, apiLog,          apiAlloc,
+    apiStrerror,
 };
 
 }  // namespace
 
-const gw_host_api& HostApi::table() noexcept { return kTable; }
+const gw_host_api& HostApi::table() noexcept {
+    return kTable;
+}
 
 const char* HostApi::strerror(std::int32_t code) noexcept {
     switch (code) {
-        case GW_OK: return "ok";
-        case GW_DECLINED: return "declined";
-        case GW_BODY_END: return "end of body";
-        case GW_NOT_FOUND: return "not found";
-        case GW_E_INVAL: return "invalid argument";
-        case GW_E_NOMEM: return "out of memory";
-        case GW_E_IO: return "connection closed";
-        case GW_E_STATE: return "not allowed in this state";
-        case GW_E_TOO_LARGE: return "too large";
-        case GW_E_TIMEOUT: return "timed out";
-        case GW_E_APP: return "application error";
-        case GW_E_PROTOCOL: return "malformed request";
-        case GW_E_UNSUPPORTED: return "not supported";
-        default: return "unknown error";
+        case GW_OK:
+            return "ok";
+        case GW_DECLINED:
+            return "declined";
+        case GW_BODY_END:
+            return "end of body";
+        case GW_NOT_FOUND:
+            return "not found";
+        case GW_E_INVAL:
+            return "invalid argument";
+        case GW_E_NOMEM:
+            return "out of memory";
+        case GW_E_IO:
+            return "connection closed";
+        case GW_E_STATE:
+            return "not allowed in this state";
+        case GW_E_TOO_LARGE:
+            return "too large";
+        case GW_E_TIMEOUT:
+            return "timed out";
+        case GW_E_APP:
+            return "application error";
+        case GW_E_PROTOCOL:
+            return "malformed request";
+        case GW_E_UNSUPPORTED:
+            return "not supported";
+        default:
+            return "unknown error";
     }
 }
 
@@ -88,9 +113,13 @@ HostApi::CurrentInstance::CurrentInstance(const AppInstance* instance) noexcept
     tCurrent = instance;
 }
 
-HostApi::CurrentInstance::~CurrentInstance() { tCurrent = _previous; }
+HostApi::CurrentInstance::~CurrentInstance() {
+    tCurrent = _previous;
+}
 
-const AppInstance* HostApi::CurrentInstance::get() noexcept { return tCurrent; }
+const AppInstance* HostApi::CurrentInstance::get() noexcept {
+    return tCurrent;
+}
 
 void HostApi::logLine(const AppInstance* instance, std::int32_t level, std::string_view message) {
     Poco::Logger& logger = Poco::Logger::get("gateway");

@@ -13,8 +13,10 @@ namespace gateway {
 /// (std::shared_ptr) by its instances and their in-flight requests; the last owner dlcloses it.
 class LoadedApp {
 public:
-    /// Takes ownership of `handle`. Copies the first `descriptor.size` bytes of the descriptor.
-    LoadedApp(std::string path, void* handle, const gw_app* descriptor);
+    /// Takes ownership of `handle` and of `copyFd` (the private copy's descriptor, kept open while
+    /// loaded so its /proc/self/fd name is never reused by another load; -1 if none). Copies the
+    /// first `descriptor.size` bytes of the descriptor.
+    LoadedApp(std::string path, void* handle, int copyFd, const gw_app* descriptor);
     ~LoadedApp();
     LoadedApp(const LoadedApp&) = delete;
     LoadedApp& operator=(const LoadedApp&) = delete;
@@ -36,6 +38,7 @@ public:
 private:
     std::string _path;
     void* _handle;
+    int _copyFd;
     gw_app _descriptor{};
 };
 

@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::size_t kAlign = alignof(std::max_align_t);
 
-std::size_t alignUp(std::size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
+std::size_t alignUp(std::size_t n) {
+    return (n + kAlign - 1) & ~(kAlign - 1);
+}
 
 }  // namespace
 

@@ -24,8 +24,8 @@ std::int32_t ResponseState::startResponse(std::uint32_t status, gw_str reason,
                                           const gw_header* headers, std::size_t count,
                                           std::uint32_t flags, bool fromBody) {
     if (_committed || fromBody) {
-        lint("GW-L003", fromBody ? "start_response from next/close"
-                                 : "start_response after the first byte");
+        lint("GW-L003",
+             fromBody ? "start_response from next/close" : "start_response after the first byte");
         return GW_E_STATE;
     }
     if (_started && !(flags & GW_RESPONSE_REPLACE)) {
@@ -62,12 +62,13 @@ std::int32_t ResponseState::admitWrite(std::size_t len, bool inCall, std::size_t
 std::size_t ResponseState::admitChunk(std::size_t len) {
     std::size_t allowed = len;
     if (_contentLength >= 0) {
-        const auto room = static_cast<std::uint64_t>(_contentLength) - std::min<std::uint64_t>(
-                                                                           _sent, _contentLength);
+        const auto room = static_cast<std::uint64_t>(_contentLength) -
+                          std::min<std::uint64_t>(_sent, _contentLength);
         if (len > room) {
             allowed = static_cast<std::size_t>(room);
             if (!_overran)
-                lint("GW-L013", "body longer than Content-Length " + std::to_string(_contentLength));
+                lint("GW-L013",
+                     "body longer than Content-Length " + std::to_string(_contentLength));
             _overran = true;
         }
     }

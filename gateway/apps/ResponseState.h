@@ -29,9 +29,9 @@ public:
             Abort,    ///< after the first byte: close the connection
         };
         Kind kind = Kind::Respond;
-        int status = 0;                  ///< Fail: 500, 413, 400, 408, 504; 0 = client gone
-        bool logError = false;           ///< an ERROR line is due (else INFO/DEBUG)
-        std::int32_t code = GW_OK;       ///< the effective error code
+        int status = 0;             ///< Fail: 500, 413, 400, 408, 504; 0 = client gone
+        bool logError = false;      ///< an ERROR line is due (else INFO/DEBUG)
+        std::int32_t code = GW_OK;  ///< the effective error code
     };
 
     /// `headRequest`: the client asked with HEAD (no body bytes go out).
@@ -71,9 +71,7 @@ public:
     std::int64_t contentLength() const noexcept { return _contentLength; }
     bool closeRequested() const noexcept { return _close; }
     /// HEAD, 204 and 304: no body bytes are sent and next() is not called.
-    bool bodyWithheld() const noexcept {
-        return _head || _status == 204 || _status == 304;
-    }
+    bool bodyWithheld() const noexcept { return _head || _status == 204 || _status == 304; }
     std::uint64_t bodyBytes() const noexcept { return _sent; }
     /// The excess of a body longer than its Content-Length was dropped.
     bool overran() const noexcept { return _overran; }

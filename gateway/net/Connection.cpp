@@ -303,7 +303,13 @@ void Connection::send(std::string_view head, const Response& response, bool with
                                         : std::string_view{};
     iovec iov[2] = {{const_cast<char*>(head.data()), head.size()},
                     {const_cast<char*>(memory.data()), memory.size()}};
-    ssize_t n = ::writev(_fd, iov, memory.empty() ? 1 : 2);
+    // With a file body to follow, MSG_MORE lets the head share a segment with the file's bytes.
+    const bool fileFollows =
+        withBody && response.bodyKind == Response::BodyKind::File && response.length > 0;
+    msghdr message{};
+    message.msg_iov = iov;
+    message.msg_iovlen = memory.empty() ? 1 : 2;
+    ssize_t n = ::sendmsg(_fd, &message, fileFollows ? MSG_MORE : 0);
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             close();
@@ -319,7 +325,7 @@ void Connection::send(std::string_view head, const Response& response, bool with
     } else {
         _bodyMemory = memory.substr(written - head.size());
     }
-    if (withBody && response.bodyKind == Response::BodyKind::File && response.length > 0) {
+    if (fileFollows) {
         _bodyFd = response.fileFd;
         _bodyOffset = response.fileOffset;
         _bodyRemaining = response.length;
@@ -350,7 +356,10 @@ bool Connection::flush() {
                 iov[count++] = {_out->data() + _outSent, _out->size() - _outSent};
             if (!_bodyMemory.empty())
                 iov[count++] = {const_cast<char*>(_bodyMemory.data()), _bodyMemory.size()};
-            n = ::writev(_fd, iov, count);
+            msghdr message{};
+            message.msg_iov = iov;
+            message.msg_iovlen = static_cast<std::size_t>(count);
+            n = ::sendmsg(_fd, &message, _bodyRemaining > 0 ? MSG_MORE : 0);
             if (n > 0) {
                 auto written = static_cast<std::size_t>(n);
                 if (_out) {
