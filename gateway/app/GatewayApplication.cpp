@@ -15,10 +15,12 @@
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
 
+#include "gateway/apps/PluginCheck.h"
 #include "gateway/net/Listener.h"
 #include "gateway/process/Worker.h"
 
@@ -101,7 +103,12 @@ void writeReadyFile(const std::string& path, std::uint16_t port) {
 
 }  // namespace
 
-GatewayApplication::GatewayApplication() { setUnixOptions(true); }
+GatewayApplication::GatewayApplication() {
+    setUnixOptions(true);
+    // Poco's Application turns SIGSEGV & co. into exceptions, which end in abort(): a crash
+    // (in a plugin, say) must stay a crash with its own signal, for the supervisor and for cores.
+    for (int sig : {SIGILL, SIGBUS, SIGSEGV, SIGSYS, SIGFPE}) std::signal(sig, SIG_DFL);
+}
 
 void GatewayApplication::defineOptions(Poco::Util::OptionSet& options) {
     // Not ServerApplication::defineOptions: gateway runs in the foreground under a supervisor
@@ -174,7 +181,7 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
         Poco::Util::HelpFormatter help(options());
         help.setUnixStyle(true);
         help.setCommand("gateway");
-        help.setUsage("[OPTIONS]");
+        help.setUsage("[OPTIONS]\n       gateway check FILE.so   (inspect a plugin; exit 0 if it would load)");
         help.setHeader("A fast HTTP/1.1 server for static files and app plugins.");
         help.setFooter("SIZE: 512, 8k, 16m, 1g. DURATION: 500ms, 15s, 2m (a bare number is seconds).");
         help.format(std::cout);
@@ -184,6 +191,7 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
         std::cout << "gateway " GATEWAY_VERSION "\n";
         return EXIT_OK;
     }
+    if (args.size() == 2 && args[0] == "check") return checkPlugin(args[1], std::cout);
     if (!args.empty()) {
         std::fprintf(stderr, "gateway: unexpected argument '%s' (see --help)\n", args[0].c_str());
         return kExitUsage;

@@ -186,7 +186,10 @@ std::int32_t AppRequest::write(const void* data, std::size_t len) {
                        _response.started() ? "write outside call" : "write before start_response");
         return GW_E_STATE;
     }
-    if (_timedOut) return GW_E_TIMEOUT;
+    if (_timedOut || pastDeadline()) {  // too late to start sending: the host answers 504
+        _timedOut = true;
+        return GW_E_TIMEOUT;
+    }
     if (_gone) return GW_E_IO;
     std::size_t allowed = 0;
     const std::int32_t rc = _response.admitWrite(len, true, allowed);

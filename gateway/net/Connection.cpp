@@ -180,7 +180,9 @@ Connection::Progress Connection::consumeInput() {
             return Progress::Continue;
         case RequestParser::Status::Complete:
             handleRequest(request);
-            return _state == State::Closed ? Progress::Stop : Progress::Continue;
+            // Offloaded: a pool thread owns the connection until finishOffload().
+            return _state == State::Closed || _state == State::Offloaded ? Progress::Stop
+                                                                          : Progress::Continue;
     }
     return Progress::Stop;
 }

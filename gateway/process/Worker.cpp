@@ -10,7 +10,9 @@
 #include <cerrno>
 #include <system_error>
 
+#include "gateway/apps/AppRegistry.h"
 #include "gateway/net/ConnectionManager.h"
+#include "gateway/net/HandlerPool.h"
 #include "gateway/net/EventLoop.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/AccessLog.h"
@@ -31,8 +33,9 @@ sigset_t handledSignals() {
 
 }  // namespace
 
-/// Everything a worker owns, in construction order (handlers before the router that points at
-/// them, the manager before the listener that feeds it).
+/// Everything a worker owns, in construction order: handlers before the router that points at
+/// them, the manager before the listener that feeds it, and the handler pool after the apps and
+/// connections its jobs use (so it is joined first).
 class Worker::Parts final : public EventHandler {
 public:
     Parts(const Settings& settings, ListenSocket& socket)
@@ -40,10 +43,17 @@ public:
           socket(socket),
           accessLog(settings.accessLog),
           staticFiles(settings),
+          apps(settings),
           router(staticFiles),
           connections(loop, router, accessLog, settings),
           listener(loop, connections, socket.fd()) {
         connections.setLocalPort(socket.port());
+        apps.load();
+        apps.mountInto(router.mounts());
+        if (!apps.hosts().empty()) {
+            pool = std::make_unique<HandlerPool>(settings.threads);
+            connections.setHandlerPool(pool.get());
+        }
         const sigset_t set = handledSignals();
         signalFd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
         if (signalFd < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
@@ -97,8 +107,10 @@ public:
     EventLoop loop;
     AccessLog accessLog;
     StaticHandler staticFiles;
+    AppRegistry apps;
     Router router;
     ConnectionManager connections;
+    std::unique_ptr<HandlerPool> pool;
     Listener listener;
     int signalFd = -1;
     std::int64_t shutdownDeadlineMs = 0;

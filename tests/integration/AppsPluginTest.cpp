@@ -1,0 +1,198 @@
+// App plugins through the real binary: each broken plugin from tests/plugins gets the outcome
+// sdk/docs/SPEC.md section 7 documents. The plugins are copied into a fresh apps folder per test.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/support/GatewayFixture.h"
+#include "tests/support/HttpFetch.h"
+#include "tests/support/RawClient.h"
+#include "tests/support/TempDir.h"
+
+#ifndef GATEWAY_TEST_PLUGINS_DIR
+#error "GATEWAY_TEST_PLUGINS_DIR must name the folder of the test plugins"
+#endif
+
+using namespace gateway::test;
+
+namespace {
+
+class AppsPlugin : public GatewayFixture {
+protected:
+    /// Copies the named test plugins into <tmp>/apps and starts the gateway with --apps on it,
+    /// plus a config file holding `config` when it is not empty.
+    ::testing::AssertionResult startWithPlugins(const std::vector<std::string>& names,
+                                                const std::string& config = "",
+                                                std::vector<std::string> args = {}) {
+        const auto apps = root() / "apps";
+        std::filesystem::create_directories(apps);
+        for (const auto& name : names)
+            std::filesystem::copy_file(
+                std::filesystem::path(GATEWAY_TEST_PLUGINS_DIR) / (name + ".so"),
+                apps / (name + ".so"));
+        args.insert(args.end(), {"--apps", apps.string()});
+        if (!config.empty()) {
+            writeFile(root() / "gateway.ini", config);
+            args.insert(args.end(), {"--config", (root() / "gateway.ini").string()});
+        }
+        return startGateway(args);
+    }
+    std::string log() { return gateway().log(); }
+};
+
+TEST_F(AppsPlugin, GoodPluginAnswersAtItsName) {
+    ASSERT_TRUE(startWithPlugins({"good"}));
+    auto session = makeSession(port());
+    const auto first = fetch(*session, "GET", "/good");
+    EXPECT_EQ(first.status, 200);
+    EXPECT_EQ(first.body, "good");
+    EXPECT_EQ(first.header("Content-Type"), "text/plain");
+    const auto second = fetch(*session, "GET", "/good/deeper?x=1");
+    EXPECT_EQ(second.body, "good");
+    EXPECT_EQ(first.localPort, second.localPort) << "keep-alive after an app response";
+    EXPECT_EQ(fetch(port(), "GET", "/goodness").status, 404) << "segment boundary";
+}
+
+TEST_F(AppsPlugin, ConfigMountsSeveralTimesWithInitKeys) {
+    ASSERT_TRUE(startWithPlugins({"good"}, "[app.good]\nmount = /a, /b/c\ngreeting = hi\n"));
+    EXPECT_EQ(fetch(port(), "GET", "/a").body, "hi");
+    EXPECT_EQ(fetch(port(), "GET", "/b/c/x").body, "hi");
+    EXPECT_EQ(fetch(port(), "GET", "/good").status, 404);
+}
+
+TEST_F(AppsPlugin, DisabledAppIsNotMounted) {
+    ASSERT_TRUE(startWithPlugins({"good"}, "[app.good]\ndisabled = true\n"));
+    EXPECT_EQ(fetch(port(), "GET", "/good").status, 404);
+}
+
+TEST_F(AppsPlugin, RefusedPluginsLeaveTheOthersServing) {
+    ASSERT_TRUE(startWithPlugins({"good", "wrong_major", "bad_magic", "no_entry"}));
+    gateway().expectAlert("wrong_major.so");
+    gateway().expectAlert("bad_magic.so");
+    gateway().expectAlert("no_entry.so");
+    EXPECT_EQ(fetch(port(), "GET", "/good").body, "good");
+    EXPECT_EQ(fetch(port(), "GET", "/wrong_major").status, 404);
+    const std::string text = log();
+    EXPECT_NE(text.find("plugin ABI 2.0 (gw_app_entry) is incompatible with gateway ABI 1.0"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("no symbol gw_app_entry: not a gateway plugin"), std::string::npos);
+}
+
+TEST_F(AppsPlugin, InitFailureServesStaticFilesAtTheMount) {
+    writeDoc("init_fails/index.html", "static fallback");
+    ASSERT_TRUE(startWithPlugins({"init_fails"}));
+    gateway().expectAlert("cannot reach the database");
+    EXPECT_EQ(fetch(port(), "GET", "/init_fails/").body, "static fallback");
+    EXPECT_NE(log().find("init failed for mount /init_fails: application error (-7): cannot reach "
+                         "the database"),
+              std::string::npos)
+        << log();
+}
+
+TEST_F(AppsPlugin, TwoPluginsOnOneMountIsAnError) {
+    // good mounted at /same and declines moved onto /same too: start-up fails naming both.
+    const auto result = startWithPlugins(
+        {"good", "declines"}, "[app.good]\nmount = /same\n[app.declines]\nmount = /same\n");
+    EXPECT_FALSE(result);
+    gateway().expectAlert("claimed by both");
+    EXPECT_NE(log().find("good.so"), std::string::npos) << log();
+    EXPECT_NE(log().find("declines.so"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, DeclinedRequestFallsThroughToStaticFiles) {
+    writeDoc("declines/file.txt", "static file");
+    ASSERT_TRUE(startWithPlugins({"declines"}));
+    const auto r = fetch(port(), "GET", "/declines/file.txt");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "static file");
+}
+
+TEST_F(AppsPlugin, DotSegmentsAboveTheMountAreNotTheApps) {
+    writeDoc("x.txt", "outside the mount");
+    ASSERT_TRUE(startWithPlugins({"good"}));
+    RawClient client(port());
+    client.send(httpRequest("GET", "/good/../x.txt"));
+    const auto r = client.readResponse();
+    EXPECT_NE(r.body, "good");
+}
+
+TEST_F(AppsPlugin, NegativeResultIs500) {
+    ASSERT_TRUE(startWithPlugins({"returns_error"}));
+    gateway().expectAlert("returns_error at /returns_error: call failed: application error (-7)");
+    EXPECT_EQ(fetch(port(), "GET", "/returns_error").status, 500);
+}
+
+TEST_F(AppsPlugin, CppExceptionIs500AndNeverCrosses) {
+    ASSERT_TRUE(startWithPlugins({"throws"}));
+    gateway().expectAlert("throws at /throws");
+    EXPECT_EQ(fetch(port(), "GET", "/throws").status, 500);
+    EXPECT_NE(log().find("boom from throws"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, SecondStartResponseIsRefusedAndLinted) {
+    ASSERT_TRUE(startWithPlugins({"double_start"}));
+    const auto r = fetch(port(), "GET", "/double_start");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "first stays");
+    EXPECT_NE(log().find("GW-L002"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, CrLfInHeaderIs500WithoutInjection) {
+    ASSERT_TRUE(startWithPlugins({"crlf_header"}));
+    gateway().expectAlert("crlf_header at /crlf_header");
+    const auto r = fetch(port(), "GET", "/crlf_header");
+    EXPECT_EQ(r.status, 500);
+    EXPECT_FALSE(r.has("X-Injected"));
+    EXPECT_NE(log().find("GW-L006"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, NoResponseStartedIs500) {
+    ASSERT_TRUE(startWithPlugins({"no_response"}));
+    gateway().expectAlert("no_response at /no_response: call returned GW_OK without starting");
+    EXPECT_EQ(fetch(port(), "GET", "/no_response").status, 500);
+    EXPECT_NE(log().find("GW-L001"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, ShortBodyClosesTheConnection) {
+    ASSERT_TRUE(startWithPlugins({"short_length"}));
+    RawClient client(port());
+    client.send(httpRequest("GET", "/short_length"));
+    const std::string bytes = client.readUntilClose();
+    EXPECT_TRUE(client.closed());
+    EXPECT_NE(bytes.find("Content-Length: 10\r\n"), std::string::npos) << bytes;
+    EXPECT_EQ(bytes.substr(bytes.find("\r\n\r\n") + 4), "short");
+    EXPECT_NE(log().find("GW-L012"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, LongBodyIsCutAtContentLengthAndCloses) {
+    ASSERT_TRUE(startWithPlugins({"long_length"}));
+    RawClient client(port());
+    client.send(httpRequest("GET", "/long_length"));
+    const std::string bytes = client.readUntilClose();
+    EXPECT_TRUE(client.closed());
+    EXPECT_NE(bytes.find("Content-Length: 4\r\n"), std::string::npos) << bytes;
+    EXPECT_EQ(bytes.substr(bytes.find("\r\n\r\n") + 4), "long");
+    EXPECT_NE(log().find("GW-L013"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, HangingCallGets504WithATimeout) {
+    ASSERT_TRUE(startWithPlugins({"hangs"}, "[app.hangs]\ntimeout = 500ms\n"));
+    gateway().expectAlert("hangs at /hangs");
+    RawClient client(port());
+    client.send(httpRequest("GET", "/hangs"));
+    const auto r = client.readResponse(false, std::chrono::milliseconds(10000));
+    EXPECT_EQ(r.status, 504);
+    EXPECT_NE(log().find("GW-L023"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, CrashingCallIsTheSupervisorsBusiness) {
+    GTEST_SKIP()
+        << "a SIGSEGV in call() kills the serving process; with --workers 0 that is the "
+           "gateway itself. Respawning workers belongs to the supervisor (issue 2); "
+           "`gateway check` covers crashes at load time (AppsCheck.CrashInInitIsReported).";
+}
+
+}  // namespace

@@ -1,0 +1,11 @@
+/* A descriptor whose size is smaller than ABI 1.0's gw_app: refused. */
+#include "BrokenPlugin.h"
+
+static int32_t ok_call(void* state, const gw_host_api* api, gw_request* req, gw_body* body) {
+    (void)state;
+    (void)body;
+    return broken_start(api, req, 200, "text/plain", NULL);
+}
+
+BROKEN_APP(app, GW_APP_MAGIC, GW_ABI_VERSION, 40, 0, "small_size", NULL, ok_call, NULL);
+BROKEN_ENTRY(app)

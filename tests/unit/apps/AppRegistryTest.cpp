@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "gateway/apps/AppRegistry.h"
+#include "gateway/route/MountTable.h"
+#include "tests/unit/apps/PluginsDir.h"
+
+namespace gateway {
+namespace {
+
+class AppRegistryTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        _dir = std::filesystem::temp_directory_path() /
+               ("gw-registry-" + std::to_string(getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(_dir);
+        std::filesystem::create_directories(_dir);
+        _settings.appsDir = _dir.string();
+    }
+    void TearDown() override { std::filesystem::remove_all(_dir); }
+    void add(const std::string& plugin) {
+        std::filesystem::copy_file(testPlugin(plugin), _dir / (plugin + ".so"));
+    }
+    std::vector<std::string> mounts(const AppRegistry& registry) {
+        std::vector<std::string> result;
+        for (const auto& host : registry.hosts()) result.push_back(host->instance().mount());
+        return result;
+    }
+
+    std::filesystem::path _dir;
+    Settings _settings;
+};
+
+TEST_F(AppRegistryTest, DefaultMountIsTheName) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    AppRegistry registry(_settings);
+    registry.load();
+    EXPECT_EQ(mounts(registry), std::vector<std::string>{"/good"});
+    MountTable table;
+    registry.mountInto(table);
+    ASSERT_EQ(table.mounts().size(), 1u);
+    EXPECT_EQ(table.mounts()[0].prefix, "/good");
+}
+
+TEST_F(AppRegistryTest, RefusedAndFailedPluginsAreSkipped) {
+    REQUIRE_TEST_PLUGINS();
+    for (const char* plugin : {"good", "wrong_major", "init_fails", "no_entry"}) add(plugin);
+    AppRegistry registry(_settings);
+    registry.load();
+    EXPECT_EQ(mounts(registry), std::vector<std::string>{"/good"});
+    EXPECT_EQ(registry.refusals().size(), 3u);
+}
+
+TEST_F(AppRegistryTest, ConfigMountsDisablesAndPassesKeys) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    add("declines");
+    _settings.appSections["good"] = {{"mount", "/, /x/"}, {"body_limit", "1k"}, {"timeout", "2s"}};
+    _settings.appSections["declines"] = {{"disabled", "true"}};
+    AppRegistry registry(_settings);
+    registry.load();
+    EXPECT_EQ(mounts(registry), (std::vector<std::string>{"", "/x"}));
+    const auto& config = registry.hosts()[0]->instance().config();
+    EXPECT_EQ(config.bodyLimit, 1024u);
+    EXPECT_EQ(config.timeout, std::chrono::milliseconds(2000));
+    EXPECT_EQ(config.entries.size(), 3u);
+}
+
+TEST_F(AppRegistryTest, TwoPluginsOnOneMountNamesBothFiles) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    add("declines");
+    _settings.appSections["good"] = {{"mount", "/same"}};
+    _settings.appSections["declines"] = {{"mount", "/same/"}};
+    AppRegistry registry(_settings);
+    try {
+        registry.load();
+        FAIL() << "no error";
+    } catch (const std::runtime_error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("good.so"), std::string::npos) << message;
+        EXPECT_NE(message.find("declines.so"), std::string::npos) << message;
+    }
+}
+
+TEST_F(AppRegistryTest, BadConfigValueRefusesThatApp) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    _settings.appSections["good"] = {{"body_limit", "lots"}};
+    AppRegistry registry(_settings);
+    registry.load();
+    EXPECT_TRUE(registry.hosts().empty());
+    ASSERT_EQ(registry.refusals().size(), 1u);
+    EXPECT_NE(registry.refusals()[0].find("body_limit"), std::string::npos);
+}
+
+TEST(AppRegistry, ParseMounts) {
+    EXPECT_EQ(AppRegistry::parseMounts(" /a , b/ ,, /"),
+              (std::vector<std::string>{"/a", "/b", ""}));
+    EXPECT_TRUE(AppRegistry::parseMounts(" ").empty());
+}
+
+TEST(AppRegistry, MissingFolderMeansNoApps) {
+    Settings settings;
+    settings.appsDir = "/nonexistent/gateway/apps";
+    AppRegistry registry(settings);
+    EXPECT_NO_THROW(registry.load());
+    EXPECT_TRUE(registry.hosts().empty());
+}
+
+}  // namespace
+}  // namespace gateway
