@@ -250,6 +250,7 @@ void AppRequest::closeBody() {
 void AppRequest::fillHead(Response& head) const {
     head.reset();
     head.status = _response.status();
+    head.reason = _response.reason();
     head.rawHeaders(_response.headerLines());
     head.closeConnection = _response.closeRequested();
 }
@@ -354,6 +355,7 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
     const std::int64_t length = _response.contentLength();
     if (_response.bodyWithheld()) {
         response.length = length >= 0 ? static_cast<std::uint64_t>(length) : 0;
+        response.omitLength = length < 0;  // HEAD: the app declared no length, so neither do we
     } else {
         response.setMemoryBody(_collect);
         if (length >= 0) response.length = static_cast<std::uint64_t>(length);

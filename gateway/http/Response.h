@@ -18,11 +18,13 @@ struct Response {
     enum class BodyKind : std::uint8_t { None, Memory, File };
 
     int status = 200;
+    std::string_view
+        reason;  ///< reason phrase; empty = the standard one (must outlive sending the head)
     std::string headers;  ///< extra header lines, each "Name: value\r\n" (see header())
 
     BodyKind bodyKind = BodyKind::None;
-    std::string_view memory;   ///< Memory body: must stay valid until sent (owned by `pin`)
-    int fileFd = -1;           ///< File body: descriptor, owned by `pin`
+    std::string_view memory;  ///< Memory body: must stay valid until sent (owned by `pin`)
+    int fileFd = -1;          ///< File body: descriptor, owned by `pin`
     std::uint64_t fileOffset = 0;
     std::uint64_t length = 0;  ///< body length for Content-Length (also set for HEAD)
     /// Keeps `memory` / `fileFd` alive while queued. A Memory body without a pin is valid only
@@ -33,6 +35,9 @@ struct Response {
     std::function<void(ClientChannel&)> offload;
 
     bool closeConnection = false;  ///< send "Connection: close" and close after this response
+    /// No Content-Length header: for a HEAD answered by an app that declared none (RFC 9110
+    /// §9.3.2).
+    bool omitLength = false;
 
     void header(std::string_view name, std::string_view value) {
         headers.append(name).append(": ").append(value).append("\r\n");
@@ -58,6 +63,7 @@ struct Response {
 
     void reset() {
         status = 200;
+        reason = {};
         headers.clear();
         bodyKind = BodyKind::None;
         memory = {};
@@ -67,6 +73,7 @@ struct Response {
         pin.reset();
         offload = nullptr;
         closeConnection = false;
+        omitLength = false;
     }
 };
 

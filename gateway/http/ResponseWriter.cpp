@@ -19,11 +19,11 @@ void appendNumber(std::string& out, std::uint64_t value) {
     out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
-void appendStatusLine(std::string& out, int status) {
+void appendStatusLine(std::string& out, int status, std::string_view reason = {}) {
     out.append("HTTP/1.1 ");
     appendNumber(out, static_cast<std::uint64_t>(status));
     out.push_back(' ');
-    out.append(reasonPhrase(status));
+    out.append(reason.empty() ? reasonPhrase(status) : reason);
     out.append("\r\n");
 }
 
@@ -37,11 +37,11 @@ bool carriesNoContentLength(int status) { return status < 200 || status == 204 |
 
 void ResponseWriter::writeHead(std::string& out, const Response& response, std::string_view date,
                                bool keepAlive, bool http10KeepAlive, Framing framing) {
-    appendStatusLine(out, response.status);
+    appendStatusLine(out, response.status, response.reason);
     appendCommon(out, date);
     out.append(response.headers);
     if (!carriesNoContentLength(response.status)) {
-        if (framing == Framing::Length) {
+        if (framing == Framing::Length && !response.omitLength) {
             out.append("Content-Length: ");
             appendNumber(out, response.length);
             out.append("\r\n");

@@ -267,6 +267,7 @@ bool Connection::sendHead(const Response& head, std::int64_t contentLength, bool
 
     Response framed;
     framed.status = head.status;
+    framed.reason = head.reason;
     framed.headers = head.headers;
     framed.length = contentLength < 0 ? 0 : static_cast<std::uint64_t>(contentLength);
     off.head.clear();
