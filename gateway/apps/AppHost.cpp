@@ -15,15 +15,6 @@ std::int64_t epochMs(std::chrono::milliseconds timeout) {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch() + timeout).count();
 }
 
-/// Lets a declined offloaded request fall through when the connection supports it.
-template <typename Channel>
-void fallThrough(Channel& channel) {
-    if constexpr (requires { channel.decline(); })
-        channel.decline();
-    else
-        channel.sendError(404);  // TODO(lead): ClientChannel::decline() to re-route to static files
-}
-
 }  // namespace
 
 AppHost::AppHost(std::shared_ptr<AppInstance> instance, Options options)
@@ -94,7 +85,7 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
         environ.remotePort = request.remotePort ? request.remotePort : channel.peerPort();
         environ.localPort = request.localPort ? request.localPort : channel.localPort();
         if (!request.localAddress.empty()) environ.localAddress = request.localAddress;
-        if (context->serve(channel, environ)) fallThrough(channel);
+        if (context->serve(channel, environ)) channel.decline();
     };
     return HandlerResult::Offload;
 }

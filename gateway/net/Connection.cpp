@@ -242,10 +242,15 @@ void Connection::handleRequest(Request& request) {
     request.remotePort = ntohs(_peer.sin6_port);
     request.localAddress = _manager.settings().bind;
     request.localPort = _manager.localPort();
+    route(request, nullptr);
+}
+
+void Connection::route(Request& request, const Handler* after) {
     Response& response = _manager.scratchResponse();
     response.reset();
-    if (_manager.router().dispatch(request, response) == HandlerResult::Offload) {
-        offload(request, response);
+    const Handler* chosen = nullptr;
+    if (_manager.router().dispatch(request, response, after, &chosen) == HandlerResult::Offload) {
+        offload(request, response, chosen);
         return;
     }
 

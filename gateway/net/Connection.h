@@ -14,6 +14,7 @@
 #include "gateway/net/EventLoop.h"
 #include "gateway/net/TimeoutList.h"
 #include "gateway/route/ClientChannel.h"
+#include "gateway/route/Handler.h"
 
 namespace gateway {
 
@@ -51,6 +52,8 @@ private:
     struct Offload {
         Request request;  ///< a copy: the loop's scratch request serves other connections meanwhile
         std::function<void(ClientChannel&)> job;
+        const Handler* handler = nullptr;  ///< who offloaded: routing resumes after it on decline
+        bool declined = false;
         std::uint32_t bodyStart = 0;  ///< next unread body byte in the connection's buffer
         std::string head;             ///< scratch for heads and chunk-size lines
         std::unique_ptr<char[]> side;  ///< chunked bodies are refilled here, past the head's buffer
@@ -83,7 +86,9 @@ private:
     bool headSent() const override;
     void sendError(int status) override;
     void abort() override;
-    void offload(const Request& request, Response& response);
+    void decline() override;
+    void route(Request& request, const Handler* after);
+    void offload(const Request& request, Response& response, const Handler* handler);
     void runOffloaded();
     void finishOffload();
     ReadStatus readChunked(void* buffer, std::size_t capacity, std::size_t& got);

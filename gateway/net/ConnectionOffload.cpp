@@ -55,7 +55,7 @@ bool waitFor(int fd, short events, std::int64_t timeoutMs) {
 }  // namespace
 
 
-void Connection::offload(const Request& request, Response& response) {
+void Connection::offload(const Request& request, Response& response, const Handler* handler) {
     HandlerPool* pool = _manager.handlerPool();
     if (!pool) {  // a handler offloaded but the worker has no pool: a wiring bug, not the client's
         Poco::Logger::get("gateway").error("handler offloaded a request but there is no pool");
@@ -65,6 +65,7 @@ void Connection::offload(const Request& request, Response& response) {
     _offload = std::make_unique<Offload>();
     _offload->request = request;
     _offload->job = std::move(response.offload);
+    _offload->handler = handler;
     _offload->bodyStart = _inBegin + static_cast<std::uint32_t>(_parser.consumed());
     response.reset();
     _drainChunked = request.chunked;
@@ -88,7 +89,9 @@ void Connection::runOffloaded() {
         else
             sendError(500);
     }
-    if (!off.headSent) {
+    if (off.declined) {
+        // finishOffload() routes the request on.
+    } else if (!off.headSent) {
         Poco::Logger::get("gateway").error("offloaded handler sent no response");
         sendError(500);
     } else if (!off.ended) {
@@ -99,6 +102,19 @@ void Connection::runOffloaded() {
 
 void Connection::finishOffload() {
     Offload& off = *_offload;
+    if (off.declined) {
+        // Route on from the declining handler. Nothing of the body was read, so the request's
+        // bytes are where they were: the connection continues as if the handler had declined
+        // on the loop.
+        Request& request = _manager.scratchRequest();
+        request = off.request;
+        const Handler* after = off.handler;
+        _offload.reset();
+        _state = State::Head;
+        route(request, after);
+        if (_state != State::Offloaded) drive();
+        return;
+    }
     _manager.accessLog().record(off.request, peerAddress(), off.status, off.bytesSent,
                                 monotonicMicros() - _requestStartUs, _manager.date().now());
     const bool bodyDone = _drainChunked ? _chunkedDone : _drainRemaining == 0;
@@ -351,6 +367,14 @@ void Connection::sendError(int status) {
     off.status = status;
     iovec iov{off.head.data(), off.head.size()};
     if (!writeBlocking(&iov, 1)) off.failed = true;
+}
+
+void Connection::decline() {
+    Offload& off = *_offload;
+    if (off.headSent || off.bodyRead > 0 || off.continueSent)
+        sendError(404);  // too late to pass the request on
+    else
+        off.declined = true;
 }
 
 void Connection::abort() {

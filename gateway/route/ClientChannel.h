@@ -50,6 +50,10 @@ public:
     virtual void sendError(int status) = 0;
     /// Give up on the connection (an error after the head was sent): it is closed, not reused.
     virtual void abort() = 0;
+    /// The handler declines after all (GW_DECLINED from an offloaded app): routing goes on with
+    /// the next shorter mount, then static files. Only before the head and before any body read;
+    /// otherwise the client gets a 404.
+    virtual void decline() = 0;
 
 protected:
     ~ClientChannel() = default;

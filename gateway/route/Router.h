@@ -13,8 +13,11 @@ public:
 
     MountTable& mounts() { return _mounts; }
 
-    /// Done (the response is filled in) or Offload (response.offload holds the job).
-    HandlerResult dispatch(const Request& request, Response& response);
+    /// Done (the response is filled in) or Offload (response.offload holds the job). `after`:
+    /// resume after this handler, which declined late (from an offloaded job). `chosen` receives
+    /// the handler that took the request.
+    HandlerResult dispatch(const Request& request, Response& response,
+                           const Handler* after = nullptr, const Handler** chosen = nullptr);
 
 private:
     MountTable _mounts;

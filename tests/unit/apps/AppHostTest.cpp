@@ -42,6 +42,7 @@ public:
     bool headSent() const override { return headSentFlag; }
     void sendError(int code) override { error = code; }
     void abort() override { aborted = true; }
+    void decline() override { declined = true; }
 
     int status = 0;
     std::string headers;
@@ -52,6 +53,7 @@ public:
     bool ended = false;
     int error = 0;
     bool aborted = false;
+    bool declined = false;
 
 private:
     const Request& _request;

@@ -104,3 +104,27 @@ TEST(Router, UnmountedPathGoesToFallback) {
 
 }  // namespace
 }  // namespace gateway
+
+namespace gateway {
+namespace {
+
+TEST(Router, ResumesAfterALateDecline) {
+    FakeHandler fallback(299), outer(298), inner(297);
+    Router router(fallback);
+    router.mounts().add("/a", outer);
+    router.mounts().add("/a/b", inner);
+    Request request;
+    request.path = "/a/b/c";
+    Response response;
+    const Handler* chosen = nullptr;
+    router.dispatch(request, response, &inner, &chosen);
+    EXPECT_EQ(inner.seen, "<not called>");
+    EXPECT_EQ(response.status, 298);
+    EXPECT_EQ(chosen, &outer);
+    router.dispatch(request, response, &outer, &chosen);
+    EXPECT_EQ(response.status, 299);
+    EXPECT_EQ(chosen, &fallback);
+}
+
+}  // namespace
+}  // namespace gateway
