@@ -163,9 +163,11 @@ std::string GatewayProcess::logTail(std::size_t lines) const {
     std::istringstream in(log());
     std::string unexpected;
     for (std::string line; std::getline(in, line);) {
+        // Lint findings (SPEC violations by an app, logged at [Warning]) fail a test as well.
         const bool alert = line.find("[Error]") != std::string::npos ||
                            line.find("[Critical]") != std::string::npos ||
-                           line.find("[Fatal]") != std::string::npos;
+                           line.find("[Fatal]") != std::string::npos ||
+                           line.find("lint GW-L") != std::string::npos;
         if (!alert) continue;
         bool expected = false;
         for (const auto& s : _expectedAlerts) expected |= line.find(s) != std::string::npos;

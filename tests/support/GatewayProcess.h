@@ -52,9 +52,11 @@ public:
     /// The last `lines` lines of the log, for failure messages.
     std::string logTail(std::size_t lines = 40) const;
 
-    /// Declares that alert lines containing `substring` are expected in this test.
+    /// Declares that alert lines containing `substring` are expected in this test (e.g.
+    /// "lint GW-L002" for a plugin that breaks the SPEC on purpose).
     void expectAlert(std::string substring) { _expectedAlerts.push_back(std::move(substring)); }
-    /// Fails on log lines with [Error], [Critical] or [Fatal] that were not declared expected.
+    /// Fails on log lines with [Error], [Critical] or [Fatal], and on lint findings
+    /// ("lint GW-Lnnn", logged at [Warning]), that were not declared expected.
     ::testing::AssertionResult checkNoAlerts() const;
 
     /// The binary under test: $GATEWAY_BINARY if set, else the path CMake compiled in.

@@ -264,7 +264,7 @@ public:
     void startResponse(int status, const Header* headers, std::size_t n, uint32_t flags = 0,
                        std::string_view reason = {}) {
         constexpr std::size_t kInline = 16;
-        gw_header inlineHeaders[kInline];
+        gw_header inlineHeaders[kInline] = {};
         std::vector<gw_header> many;
         gw_header* out = inlineHeaders;
         if (n > kInline) {
