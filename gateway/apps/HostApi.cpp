@@ -1,5 +1,7 @@
 #include "gateway/apps/HostApi.h"
 
+#include "gateway/app.hpp"  // errorText(): the SPEC's texts, one table for SDK and host
+
 #include <Poco/Logger.h>
 
 #include "gateway/apps/AppInstance.h"
@@ -75,38 +77,7 @@ const gw_host_api& HostApi::table() noexcept {
     return kTable;
 }
 
-const char* HostApi::strerror(std::int32_t code) noexcept {
-    switch (code) {
-        case GW_OK:
-            return "ok";
-        case GW_DECLINED:
-            return "declined";
-        case GW_BODY_END:
-            return "end of body";
-        case GW_NOT_FOUND:
-            return "not found";
-        case GW_E_INVAL:
-            return "invalid argument";
-        case GW_E_NOMEM:
-            return "out of memory";
-        case GW_E_IO:
-            return "connection closed";
-        case GW_E_STATE:
-            return "not allowed in this state";
-        case GW_E_TOO_LARGE:
-            return "too large";
-        case GW_E_TIMEOUT:
-            return "timed out";
-        case GW_E_APP:
-            return "application error";
-        case GW_E_PROTOCOL:
-            return "malformed request";
-        case GW_E_UNSUPPORTED:
-            return "not supported";
-        default:
-            return "unknown error";
-    }
-}
+const char* HostApi::strerror(std::int32_t code) noexcept { return sdk::errorText(code); }
 
 HostApi::CurrentInstance::CurrentInstance(const AppInstance* instance) noexcept
     : _previous(tCurrent) {

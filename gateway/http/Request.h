@@ -54,4 +54,14 @@ struct Request {
 /// ASCII case-insensitive comparison, the one rule for header names and tokens.
 bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept;
 
+/// Optional whitespace (SP or HTAB, RFC 9110 §5.6.3).
+constexpr bool isOws(char c) noexcept { return c == ' ' || c == '\t'; }
+
+/// `text` without leading and trailing optional whitespace.
+constexpr std::string_view trimOws(std::string_view text) noexcept {
+    while (!text.empty() && isOws(text.front())) text.remove_prefix(1);
+    while (!text.empty() && isOws(text.back())) text.remove_suffix(1);
+    return text;
+}
+
 }  // namespace gateway

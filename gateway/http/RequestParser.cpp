@@ -45,9 +45,6 @@ constexpr CharTable kTable;
 inline bool is(char c, std::uint8_t cls) {
     return kTable.bits[static_cast<unsigned char>(c)] & cls;
 }
-inline bool isOws(char c) {
-    return c == ' ' || c == '\t';
-}
 inline bool isDigit(char c) {
     return static_cast<unsigned char>(c - '0') < 10;
 }
@@ -56,12 +53,6 @@ bool allOf(std::string_view s, std::uint8_t cls) {
     for (char c : s)
         if (!is(c, cls)) return false;
     return true;
-}
-
-std::string_view trimOws(std::string_view s) {
-    while (!s.empty() && isOws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && isOws(s.back())) s.remove_suffix(1);
-    return s;
 }
 
 /// Calls f(element) for each comma-separated element of a field value, OWS trimmed. Empty

@@ -8,10 +8,6 @@ namespace gateway {
 
 namespace {
 
-bool isOws(char c) {
-    return c == ' ' || c == '\t';
-}
-
 /// Decimal digits from `text` at `i`; saturates at UINT64_MAX. False when there are none.
 bool parseNumber(std::string_view text, std::size_t& i, std::uint64_t& value) {
     std::size_t start = i;
@@ -44,8 +40,7 @@ ByteRange ByteRange::parse(std::string_view header, std::uint64_t size) noexcept
         std::size_t comma = set.find(',', i);
         if (comma == std::string_view::npos) comma = set.size();
         std::string_view element = set.substr(i, comma - i);
-        while (!element.empty() && isOws(element.front())) element.remove_prefix(1);
-        while (!element.empty() && isOws(element.back())) element.remove_suffix(1);
+        element = trimOws(element);
         if (!element.empty()) {
             spec = element;
             ++specs;

@@ -1,25 +1,12 @@
 #include "gateway/static/Preconditions.h"
 
 #include "gateway/http/DateCache.h"
+#include "gateway/http/Request.h"
 
 namespace gateway {
 
-namespace {
-
-bool isOws(char c) {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && isOws(text.front())) text.remove_prefix(1);
-    while (!text.empty() && isOws(text.back())) text.remove_suffix(1);
-    return text;
-}
-
-}  // namespace
-
 bool Preconditions::listMatches(std::string_view list, std::string_view etag, bool strong) {
-    list = trim(list);
+    list = trimOws(list);
     if (list == "*") return true;
     std::size_t i = 0;
     const std::size_t n = list.size();
@@ -48,7 +35,7 @@ Preconditions::Outcome Preconditions::evaluate(const Headers& headers, std::stri
     if (!headers.ifMatch.empty()) {
         if (!listMatches(headers.ifMatch, etag, true)) return Outcome::PreconditionFailed;
     } else if (!headers.ifUnmodifiedSince.empty()) {
-        std::optional<std::time_t> date = parseHttpDate(trim(headers.ifUnmodifiedSince));
+        std::optional<std::time_t> date = parseHttpDate(trimOws(headers.ifUnmodifiedSince));
         if (date && lastModified > *date) return Outcome::PreconditionFailed;
     }
     // 3. If-None-Match, else 4. If-Modified-Since.
@@ -56,7 +43,7 @@ Preconditions::Outcome Preconditions::evaluate(const Headers& headers, std::stri
         if (listMatches(headers.ifNoneMatch, etag, false))
             return getOrHead ? Outcome::NotModified : Outcome::PreconditionFailed;
     } else if (getOrHead && !headers.ifModifiedSince.empty()) {
-        std::optional<std::time_t> date = parseHttpDate(trim(headers.ifModifiedSince));
+        std::optional<std::time_t> date = parseHttpDate(trimOws(headers.ifModifiedSince));
         if (date && lastModified <= *date) return Outcome::NotModified;
     }
     return Outcome::Proceed;
@@ -64,7 +51,7 @@ Preconditions::Outcome Preconditions::evaluate(const Headers& headers, std::stri
 
 bool Preconditions::ifRangeAllows(std::string_view ifRange, std::string_view etag,
                                   std::time_t lastModified) {
-    ifRange = trim(ifRange);
+    ifRange = trimOws(ifRange);
     if (ifRange.empty()) return true;
     if (ifRange.front() == '"' || ifRange.substr(0, 2) == "W/") {
         // Exactly one strong entity-tag, compared strongly.
