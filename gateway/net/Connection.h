@@ -91,7 +91,8 @@ private:
     void offload(const Request& request, Response& response, const Handler* handler);
     void runOffloaded();
     void finishOffload();
-    ReadStatus readChunked(void* buffer, std::size_t capacity, std::size_t& got);
+    ReadStatus readChunked(void* buffer, std::size_t capacity, std::size_t& got,
+                           std::uint64_t limit);
     ssize_t readBlocking(void* buffer, std::size_t capacity);
     bool writeBlocking(iovec* iov, int count);
 

@@ -202,7 +202,7 @@ ClientChannel::ReadStatus Connection::readBody(void* buffer, std::size_t capacit
         if (!writeBlocking(&iov, 1)) return off.bodyError = ReadStatus::Gone;
     }
     if (capacity == 0) return ReadStatus::Ok;
-    if (_drainChunked) return readChunked(buffer, capacity, got);
+    if (_drainChunked) return readChunked(buffer, capacity, got, limit);
 
     if (_drainRemaining == 0) return ReadStatus::End;
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, _drainRemaining));
@@ -224,7 +224,7 @@ ClientChannel::ReadStatus Connection::readBody(void* buffer, std::size_t capacit
 }
 
 ClientChannel::ReadStatus Connection::readChunked(void* buffer, std::size_t capacity,
-                                                  std::size_t& got) {
+                                                  std::size_t& got, std::uint64_t limit) {
     Offload& off = *_offload;
     while (off.pending.empty()) {
         if (_chunkedDone) return ReadStatus::End;
@@ -259,6 +259,7 @@ ClientChannel::ReadStatus Connection::readChunked(void* buffer, std::size_t capa
                                                                  : ReadStatus::BadBody;
     }
     const std::size_t n = std::min(capacity, off.pending.size());
+    if (off.bodyRead + n > limit) return off.bodyError = ReadStatus::TooLarge;
     std::memcpy(buffer, off.pending.data(), n);
     off.pending.remove_prefix(n);
     off.bodyRead += n;

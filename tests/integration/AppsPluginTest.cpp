@@ -134,6 +134,7 @@ TEST_F(AppsPlugin, CppExceptionIs500AndNeverCrosses) {
 
 TEST_F(AppsPlugin, SecondStartResponseIsRefusedAndLinted) {
     ASSERT_TRUE(startWithPlugins({"double_start"}));
+    gateway().expectAlert("lint GW-L002 double_start at /double_start");
     const auto r = fetch(port(), "GET", "/double_start");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, "first stays");
@@ -143,6 +144,7 @@ TEST_F(AppsPlugin, SecondStartResponseIsRefusedAndLinted) {
 TEST_F(AppsPlugin, CrLfInHeaderIs500WithoutInjection) {
     ASSERT_TRUE(startWithPlugins({"crlf_header"}));
     gateway().expectAlert("crlf_header at /crlf_header");
+    gateway().expectAlert("lint GW-L006 crlf_header at /crlf_header");
     const auto r = fetch(port(), "GET", "/crlf_header");
     EXPECT_EQ(r.status, 500);
     EXPECT_FALSE(r.has("X-Injected"));
@@ -152,12 +154,14 @@ TEST_F(AppsPlugin, CrLfInHeaderIs500WithoutInjection) {
 TEST_F(AppsPlugin, NoResponseStartedIs500) {
     ASSERT_TRUE(startWithPlugins({"no_response"}));
     gateway().expectAlert("no_response at /no_response: call returned GW_OK without starting");
+    gateway().expectAlert("lint GW-L001 no_response at /no_response");
     EXPECT_EQ(fetch(port(), "GET", "/no_response").status, 500);
     EXPECT_NE(log().find("GW-L001"), std::string::npos) << log();
 }
 
 TEST_F(AppsPlugin, ShortBodyClosesTheConnection) {
     ASSERT_TRUE(startWithPlugins({"short_length"}));
+    gateway().expectAlert("lint GW-L012 short_length at /short_length");
     RawClient client(port());
     client.send(httpRequest("GET", "/short_length"));
     const std::string bytes = client.readUntilClose();
@@ -169,6 +173,7 @@ TEST_F(AppsPlugin, ShortBodyClosesTheConnection) {
 
 TEST_F(AppsPlugin, LongBodyIsCutAtContentLengthAndCloses) {
     ASSERT_TRUE(startWithPlugins({"long_length"}));
+    gateway().expectAlert("lint GW-L013 long_length at /long_length");
     RawClient client(port());
     client.send(httpRequest("GET", "/long_length"));
     const std::string bytes = client.readUntilClose();
@@ -181,6 +186,7 @@ TEST_F(AppsPlugin, LongBodyIsCutAtContentLengthAndCloses) {
 TEST_F(AppsPlugin, HangingCallGets504WithATimeout) {
     ASSERT_TRUE(startWithPlugins({"hangs"}, "[app.hangs]\ntimeout = 500ms\n"));
     gateway().expectAlert("hangs at /hangs");
+    gateway().expectAlert("lint GW-L023 hangs at /hangs");
     RawClient client(port());
     client.send(httpRequest("GET", "/hangs"));
     const auto r = client.readResponse(false, std::chrono::milliseconds(10000));

@@ -20,8 +20,8 @@ namespace gateway::test {
 ///   secret    a file NEXT TO the docroot, whose bytes must never be served
 ///   gateway.log, ready
 /// TearDown stops a running gateway with SIGTERM, expects exit 0 and no unexpected alerts (error
-/// lines and lint findings, see GatewayProcess::checkNoAlerts), and
-/// prints the log tail when the test failed.
+/// lines and lint findings, see GatewayProcess::checkNoAlerts), and prints the log tail when the
+/// test failed.
 class GatewayFixture : public ::testing::Test {
 protected:
     GatewayFixture();

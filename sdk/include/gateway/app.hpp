@@ -37,6 +37,7 @@
 #ifndef GATEWAY_APP_HPP
 #define GATEWAY_APP_HPP
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -461,20 +462,22 @@ inline void copyMessage(char* buf, std::size_t len, const char* message) noexcep
 }
 
 /// Turns an Error(status, message) into a text/plain response when nothing was sent yet.
+/// Codes that report the client's doing (a body too large or malformed, a vanished or stalled
+/// peer): the host answers them (413, 400, ...) and they are no fault of the app.
+inline bool isClientFailure(int32_t code) noexcept {
+    return code == GW_E_TOO_LARGE || code == GW_E_PROTOCOL || code == GW_E_IO ||
+           code == GW_E_TIMEOUT;
+}
+
 inline int32_t answerError(Request& request, const Error& error) noexcept {
-    request.log(error.status() >= 500 || error.status() == 0 ? GW_LOG_ERROR : GW_LOG_INFO,
-                error.what());
+    const bool appFault =
+        error.status() >= 500 || (error.status() == 0 && !isClientFailure(error.code()));
+    request.log(appFault ? GW_LOG_ERROR : GW_LOG_INFO, error.what());
     if (error.status() == 0 || request.committed()) return error.code();
     const std::string_view message = error.what();
     char length[24];
-    std::size_t n = 0;
-    std::size_t value = message.size();
-    char digits[24];
-    do {
-        digits[n++] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value);
-    for (std::size_t i = 0; i < n; ++i) length[i] = digits[n - 1 - i];
+    const std::size_t n = static_cast<std::size_t>(
+        std::to_chars(length, length + sizeof(length), message.size()).ptr - length);
     const gw_header headers[] = {
         {GW_STR("Content-Type"), GW_STR("text/plain; charset=utf-8")},
         {GW_STR("Content-Length"), {length, n}},
