@@ -46,7 +46,8 @@ const OptionSpec kOptions[] = {
     {"workers", "N", "worker processes (0 = one process)"},
     {"threads", "N", "handler pool threads per worker for blocking apps (default 4)"},
     {"access-log", "FILE", "access log (Combined Log Format + microseconds); '-' = stdout"},
-    {"log-level", "LEVEL", "fatal, critical, error, warning, notice, information (default), debug, trace"},
+    {"log-level", "LEVEL",
+     "fatal, critical, error, warning, notice, information (default), debug, trace"},
     {"ready-file", "FILE", "once accepting, write the bound port to FILE"},
     {"max-request-line", "SIZE", "longest request line (default 8k; longer → 414)"},
     {"max-header-bytes", "SIZE", "largest header section (default 32k; larger → 431)"},
@@ -181,9 +182,12 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
         Poco::Util::HelpFormatter help(options());
         help.setUnixStyle(true);
         help.setCommand("gateway");
-        help.setUsage("[OPTIONS]\n       gateway check FILE.so   (inspect a plugin; exit 0 if it would load)");
+        help.setUsage(
+            "[OPTIONS]\n       gateway check FILE.so   (inspect a plugin; exit 0 if it would "
+            "load)");
         help.setHeader("A fast HTTP/1.1 server for static files and app plugins.");
-        help.setFooter("SIZE: 512, 8k, 16m, 1g. DURATION: 500ms, 15s, 2m (a bare number is seconds).");
+        help.setFooter(
+            "SIZE: 512, 8k, 16m, 1g. DURATION: 500ms, 15s, 2m (a bare number is seconds).");
         help.format(std::cout);
         return EXIT_OK;
     }

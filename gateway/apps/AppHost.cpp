@@ -69,6 +69,7 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
         response.offload = [streaming, keep = _instance](ClientChannel& channel) {
             streaming->continueStream(channel);
         };
+        response.offloadTimeoutMs = _instance->config().timeout.count();
         return HandlerResult::Offload;
     }
 
@@ -87,6 +88,7 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
         if (!request.localAddress.empty()) environ.localAddress = request.localAddress;
         if (context->serve(channel, environ)) channel.decline();
     };
+    response.offloadTimeoutMs = _instance->config().timeout.count();
     return HandlerResult::Offload;
 }
 

@@ -20,7 +20,8 @@ std::uint64_t parseUnsigned(std::string_view text, std::string_view what) {
 
 template <typename T>
 T parseBounded(std::string_view text, std::uint64_t low, std::uint64_t high) {
-    const std::string range = "a number from " + std::to_string(low) + " to " + std::to_string(high);
+    const std::string range =
+        "a number from " + std::to_string(low) + " to " + std::to_string(high);
     const std::uint64_t value = parseUnsigned(text, range);
     if (value < low || value > high)
         throw std::invalid_argument("expected " + range + ", got '" + std::string(text) + "'");
@@ -31,35 +32,51 @@ using Setter = std::function<void(Settings&, std::string_view)>;
 
 const std::pair<std::string_view, Setter> kSetters[] = {
     {"bind", [](Settings& s, std::string_view v) { s.bind = v; }},
-    {"port", [](Settings& s, std::string_view v) { s.port = parseBounded<std::uint16_t>(v, 0, 65535); }},
+    {"port",
+     [](Settings& s, std::string_view v) { s.port = parseBounded<std::uint16_t>(v, 0, 65535); }},
     {"docroot", [](Settings& s, std::string_view v) { s.docroot = v; }},
     {"apps", [](Settings& s, std::string_view v) { s.appsDir = v; }},
-    {"workers", [](Settings& s, std::string_view v) { s.workers = parseBounded<unsigned>(v, 0, 1024); }},
-    {"threads", [](Settings& s, std::string_view v) { s.threads = parseBounded<unsigned>(v, 1, 1024); }},
+    {"workers",
+     [](Settings& s, std::string_view v) { s.workers = parseBounded<unsigned>(v, 0, 1024); }},
+    {"threads",
+     [](Settings& s, std::string_view v) { s.threads = parseBounded<unsigned>(v, 1, 1024); }},
     {"access-log", [](Settings& s, std::string_view v) { s.accessLog = v; }},
-    {"log-level", [](Settings& s, std::string_view v) {
-         static const std::string_view levels[] = {"fatal", "critical", "error", "warning",
+    {"log-level",
+     [](Settings& s, std::string_view v) {
+         static const std::string_view levels[] = {"fatal",  "critical",    "error", "warning",
                                                    "notice", "information", "debug", "trace"};
          for (std::string_view level : levels)
              if (v == level) {
                  s.logLevel = v;
                  return;
              }
-         throw std::invalid_argument("expected one of fatal, critical, error, warning, notice, "
-                                     "information, debug, trace; got '" + std::string(v) + "'");
+         throw std::invalid_argument(
+             "expected one of fatal, critical, error, warning, notice, "
+             "information, debug, trace; got '" +
+             std::string(v) + "'");
      }},
     {"ready-file", [](Settings& s, std::string_view v) { s.readyFile = v; }},
     {"max-request-line", [](Settings& s, std::string_view v) { s.maxRequestLine = parseSize(v); }},
     {"max-header-bytes", [](Settings& s, std::string_view v) { s.maxHeaderBytes = parseSize(v); }},
-    {"max-header-count", [](Settings& s, std::string_view v) { s.maxHeaderCount = parseBounded<std::size_t>(v, 1, 100); }},
+    {"max-header-count",
+     [](Settings& s, std::string_view v) {
+         s.maxHeaderCount = parseBounded<std::size_t>(v, 1, 100);
+     }},
     {"max-body", [](Settings& s, std::string_view v) { s.maxBodyBytes = parseSize(v); }},
-    {"max-connections", [](Settings& s, std::string_view v) { s.maxConnections = parseBounded<std::size_t>(v, 1, 10000000); }},
+    {"max-connections",
+     [](Settings& s, std::string_view v) {
+         s.maxConnections = parseBounded<std::size_t>(v, 1, 10000000);
+     }},
     {"header-timeout", [](Settings& s, std::string_view v) { s.headerTimeout = parseDuration(v); }},
     {"idle-timeout", [](Settings& s, std::string_view v) { s.idleTimeout = parseDuration(v); }},
     {"write-timeout", [](Settings& s, std::string_view v) { s.writeTimeout = parseDuration(v); }},
     {"shutdown-grace", [](Settings& s, std::string_view v) { s.shutdownGrace = parseDuration(v); }},
-    {"file-cache-validity", [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},
-    {"file-cache-entries", [](Settings& s, std::string_view v) { s.fileCacheEntries = parseBounded<std::size_t>(v, 0, 1000000); }},
+    {"file-cache-validity",
+     [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},
+    {"file-cache-entries",
+     [](Settings& s, std::string_view v) {
+         s.fileCacheEntries = parseBounded<std::size_t>(v, 0, 1000000);
+     }},
 };
 
 }  // namespace
@@ -68,10 +85,20 @@ std::uint64_t parseSize(std::string_view text) {
     std::uint64_t unit = 1;
     if (!text.empty()) {
         switch (text.back()) {
-            case 'k': case 'K': unit = 1ull << 10; break;
-            case 'm': case 'M': unit = 1ull << 20; break;
-            case 'g': case 'G': unit = 1ull << 30; break;
-            default: break;
+            case 'k':
+            case 'K':
+                unit = 1ull << 10;
+                break;
+            case 'm':
+            case 'M':
+                unit = 1ull << 20;
+                break;
+            case 'g':
+            case 'G':
+                unit = 1ull << 30;
+                break;
+            default:
+                break;
         }
         if (unit != 1) text.remove_suffix(1);
     }
@@ -88,10 +115,20 @@ std::chrono::milliseconds parseDuration(std::string_view text) {
         text.remove_suffix(2);
     } else if (!text.empty()) {
         switch (text.back()) {
-            case 's': unitMs = 1000; text.remove_suffix(1); break;
-            case 'm': unitMs = 60 * 1000; text.remove_suffix(1); break;
-            case 'h': unitMs = 3600 * 1000; text.remove_suffix(1); break;
-            default: break;
+            case 's':
+                unitMs = 1000;
+                text.remove_suffix(1);
+                break;
+            case 'm':
+                unitMs = 60 * 1000;
+                text.remove_suffix(1);
+                break;
+            case 'h':
+                unitMs = 3600 * 1000;
+                text.remove_suffix(1);
+                break;
+            default:
+                break;
         }
     }
     const std::uint64_t value = parseUnsigned(text, "a duration like 500ms, 15s or 2m");
@@ -121,13 +158,15 @@ void Settings::set(std::string_view name, std::string_view value) {
 
 void Settings::validate() const {
     if (docroot.empty()) throw std::invalid_argument("docroot must not be empty");
-    if (maxRequestLine < 64) throw std::invalid_argument("max-request-line must be at least 64 bytes");
-    if (maxHeaderBytes < 256) throw std::invalid_argument("max-header-bytes must be at least 256 bytes");
+    if (maxRequestLine < 64)
+        throw std::invalid_argument("max-request-line must be at least 64 bytes");
+    if (maxHeaderBytes < 256)
+        throw std::invalid_argument("max-header-bytes must be at least 256 bytes");
     if (maxRequestLine + maxHeaderBytes > 16u * 1024 * 1024)
         throw std::invalid_argument("max-request-line + max-header-bytes must stay under 16m");
-    for (auto [name, value] : {std::pair{"header-timeout", headerTimeout},
-                               std::pair{"idle-timeout", idleTimeout},
-                               std::pair{"write-timeout", writeTimeout}})
+    for (auto [name, value] :
+         {std::pair{"header-timeout", headerTimeout}, std::pair{"idle-timeout", idleTimeout},
+          std::pair{"write-timeout", writeTimeout}})
         if (value.count() <= 0)
             throw std::invalid_argument(std::string(name) + " must be greater than 0");
 }

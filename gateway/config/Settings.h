@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
-#include <map>
 
 namespace gateway {
 
@@ -31,7 +31,8 @@ struct Settings {
     std::size_t maxHeaderBytes = 32 * 1024;
     std::size_t maxHeaderCount = 100;
     std::uint64_t maxBodyBytes = 16 * 1024 * 1024;
-    std::size_t maxConnections = 16384;  ///< per worker; beyond it new connections wait in the backlog
+    std::size_t maxConnections =
+        16384;  ///< per worker; beyond it new connections wait in the backlog
     int backlog = 4096;
 
     // Timeouts.

@@ -12,7 +12,18 @@ struct HeaderField {
     std::string_view value;  ///< field-value, leading/trailing whitespace trimmed
 };
 
-enum class Method : std::uint8_t { Get, Head, Post, Put, Delete, Options, Patch, Trace, Connect, Other };
+enum class Method : std::uint8_t {
+    Get,
+    Head,
+    Post,
+    Put,
+    Delete,
+    Options,
+    Patch,
+    Trace,
+    Connect,
+    Other
+};
 
 /// A parsed request head. Every view points into the connection's read buffer and is valid only
 /// until the connection consumes the request (no copies on the hot path).
@@ -30,16 +41,16 @@ struct Request {
     std::size_t headerCount = 0;
 
     // Derived by the parser from the fields above, so handlers never re-scan headers for framing.
-    bool keepAlive = true;        ///< 1.1 default unless "close"; 1.0 only with "keep-alive"
-    bool chunked = false;         ///< Transfer-Encoding: chunked
-    bool expectContinue = false;  ///< Expect: 100-continue
+    bool keepAlive = true;            ///< 1.1 default unless "close"; 1.0 only with "keep-alive"
+    bool chunked = false;             ///< Transfer-Encoding: chunked
+    bool expectContinue = false;      ///< Expect: 100-continue
     std::int64_t contentLength = -1;  ///< -1 when absent (and always when chunked)
-    std::string_view host;        ///< Host header value (empty when absent)
+    std::string_view host;            ///< Host header value (empty when absent)
 
     // Filled by the connection, not the parser: the two ends of the TCP connection.
     std::string_view remoteAddress;  ///< numeric peer address, "127.0.0.1" / "::1"
     std::uint16_t remotePort = 0;
-    std::string_view localAddress;   ///< the address the listener is bound to
+    std::string_view localAddress;  ///< the address the listener is bound to
     std::uint16_t localPort = 0;
 
     /// First header with this name (case-insensitive), or nullptr.
@@ -55,7 +66,9 @@ struct Request {
 bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept;
 
 /// Optional whitespace (SP or HTAB, RFC 9110 §5.6.3).
-constexpr bool isOws(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool isOws(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
 
 /// `text` without leading and trailing optional whitespace.
 constexpr std::string_view trimOws(std::string_view text) noexcept {

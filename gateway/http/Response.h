@@ -33,6 +33,9 @@ struct Response {
 
     /// For HandlerResult::Offload: the job to run on the handler pool (blocking I/O allowed).
     std::function<void(ClientChannel&)> offload;
+    /// For Offload: the job's deadline (0 = none). When it passes, the client gets a 504 (or,
+    /// once the head is out, the connection closes) even if the job never returns.
+    std::int64_t offloadTimeoutMs = 0;
 
     bool closeConnection = false;  ///< send "Connection: close" and close after this response
     /// No Content-Length header: for a HEAD answered by an app that declared none (RFC 9110
@@ -72,6 +75,7 @@ struct Response {
         length = 0;
         pin.reset();
         offload = nullptr;
+        offloadTimeoutMs = 0;
         closeConnection = false;
         omitLength = false;
     }

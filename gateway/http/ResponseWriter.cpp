@@ -31,7 +31,9 @@ void appendCommon(std::string& out, std::string_view date) {
     out.append("Date: ").append(date).append("\r\nServer: ").append(kServer).append("\r\n");
 }
 
-bool carriesNoContentLength(int status) { return status < 200 || status == 204 || status == 304; }
+bool carriesNoContentLength(int status) {
+    return status < 200 || status == 204 || status == 304;
+}
 
 }  // namespace
 
@@ -85,8 +87,12 @@ void ResponseWriter::writeError(std::string& out, int status, std::string_view d
     out.append(tail);
 }
 
-std::string_view ResponseWriter::continueLine() { return "HTTP/1.1 100 Continue\r\n\r\n"; }
+std::string_view ResponseWriter::continueLine() {
+    return "HTTP/1.1 100 Continue\r\n\r\n";
+}
 
-std::string_view ResponseWriter::serverName() { return kServer; }
+std::string_view ResponseWriter::serverName() {
+    return kServer;
+}
 
 }  // namespace gateway

@@ -20,7 +20,8 @@ public:
                           bool keepAlive, bool http10KeepAlive, Framing framing = Framing::Length);
 
     /// A small complete error response (status line, Date, Server, Content-Type text/html,
-    /// Content-Length, Connection: close, a short HTML body). For HEAD requests pass withBody=false.
+    /// Content-Length, Connection: close, a short HTML body). For HEAD requests pass
+    /// withBody=false.
     static void writeError(std::string& out, int status, std::string_view date,
                            bool withBody = true);
 

@@ -182,7 +182,7 @@ Connection::Progress Connection::consumeInput() {
             handleRequest(request);
             // Offloaded: a pool thread owns the connection until finishOffload().
             return _state == State::Closed || _state == State::Offloaded ? Progress::Stop
-                                                                          : Progress::Continue;
+                                                                         : Progress::Continue;
     }
     return Progress::Stop;
 }
@@ -265,7 +265,8 @@ void Connection::route(Request& request, const Handler* after) {
         } else {
             _state = State::Body;
             _drainChunked = request.chunked;
-            _drainRemaining = request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
+            _drainRemaining =
+                request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
             if (_drainChunked) _chunked.reset(kDrainLimit);
         }
     }
@@ -278,8 +279,8 @@ void Connection::route(Request& request, const Handler* after) {
                               keepAlive && request.versionMinor == 0);
     send(head, response, withBody);
     _manager.accessLog().record(request, peerAddress(), response.status,
-                                withBody ? response.length : 0,
-                                monotonicMicros() - _requestStartUs, _manager.date().now());
+                                withBody ? response.length : 0, monotonicMicros() - _requestStartUs,
+                                _manager.date().now());
     response.reset();
     if (_state == State::Closed) return;
     consume(_parser.consumed());
@@ -359,8 +360,7 @@ bool Connection::flush() {
         if (_out || !_bodyMemory.empty()) {
             iovec iov[2];
             int count = 0;
-            if (_out)
-                iov[count++] = {_out->data() + _outSent, _out->size() - _outSent};
+            if (_out) iov[count++] = {_out->data() + _outSent, _out->size() - _outSent};
             if (!_bodyMemory.empty())
                 iov[count++] = {const_cast<char*>(_bodyMemory.data()), _bodyMemory.size()};
             msghdr message{};

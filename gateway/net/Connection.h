@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/uio.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,12 +55,12 @@ private:
         std::function<void(ClientChannel&)> job;
         const Handler* handler = nullptr;  ///< who offloaded: routing resumes after it on decline
         bool declined = false;
-        std::uint32_t bodyStart = 0;  ///< next unread body byte in the connection's buffer
-        std::string head;             ///< scratch for heads and chunk-size lines
+        std::uint32_t bodyStart = 0;   ///< next unread body byte in the connection's buffer
+        std::string head;              ///< scratch for heads and chunk-size lines
         std::unique_ptr<char[]> side;  ///< chunked bodies are refilled here, past the head's buffer
         std::uint32_t sideBegin = 0;
         std::uint32_t sideEnd = 0;
-        std::string_view pending;      ///< decoded chunk data not yet handed out
+        std::string_view pending;  ///< decoded chunk data not yet handed out
         std::uint64_t bodyRead = 0;
         ReadStatus bodyError = ReadStatus::Ok;
         int status = 0;
@@ -72,6 +73,9 @@ private:
         bool ended = false;
         bool close = false;
         bool failed = false;
+        std::int64_t deadlineMs = 0;           ///< 0 = none (see Response::offloadTimeoutMs)
+        std::atomic<bool> headClaimed{false};  ///< whoever sets it writes the head: job or watchdog
+        bool expired = false;                  ///< the watchdog answered (loop thread only)
     };
 
     // ClientChannel, used by the handler-pool thread while Offloaded (ConnectionOffload.cpp).
@@ -91,6 +95,13 @@ private:
     void offload(const Request& request, Response& response, const Handler* handler);
     void runOffloaded();
     void finishOffload();
+    bool claimHead();
+
+public:
+    /// Loop thread, each tick while offloaded: enforce the job's deadline. True while watched.
+    bool watchDeadline(std::int64_t nowMs);
+
+private:
     ReadStatus readChunked(void* buffer, std::size_t capacity, std::size_t& got,
                            std::uint64_t limit);
     ssize_t readBlocking(void* buffer, std::size_t capacity);
@@ -118,11 +129,12 @@ private:
     ConnectionManager& _manager;
     int _fd = -1;
     State _state = State::Closed;
-    bool _readable = false;     ///< an edge said data may be waiting; cleared by EAGAIN
-    bool _peerClosed = false;   ///< read returned 0: serve what is buffered, then close
-    bool _eofPending = false;   ///< the peer hung up: keep reading until read() says 0
+    bool _readable = false;    ///< an edge said data may be waiting; cleared by EAGAIN
+    bool _peerClosed = false;  ///< read returned 0: serve what is buffered, then close
+    bool _eofPending = false;  ///< the peer hung up: keep reading until read() says 0
     bool _closeAfterWrite = false;
-    bool _lingerOnClose = false;  ///< unread input may follow: half-close and discard before closing
+    bool _lingerOnClose =
+        false;  ///< unread input may follow: half-close and discard before closing
     bool _headTimerArmed = false;
     bool _drainChunked = false;
 
@@ -137,8 +149,8 @@ private:
 
     std::unique_ptr<std::string> _out;  ///< unsent head bytes, only while a write is blocked
     std::size_t _outSent = 0;
-    std::string_view _bodyMemory;       ///< unsent memory body
-    int _bodyFd = -1;                   ///< unsent file body
+    std::string_view _bodyMemory;  ///< unsent memory body
+    int _bodyFd = -1;              ///< unsent file body
     std::uint64_t _bodyOffset = 0;
     std::uint64_t _bodyRemaining = 0;
     std::shared_ptr<const void> _bodyPin;

@@ -70,6 +70,7 @@ void ConnectionManager::tick(std::int64_t nowMs) {
     _date.refresh();
     for (TimeoutList* list : {&_headTimeouts, &_idleTimeouts, &_writeTimeouts, &_lingerTimeouts})
         expire(*list, nowMs);
+    std::erase_if(_watched, [nowMs](Connection* c) { return !c->watchDeadline(nowMs); });
     for (Connection* connection : _closing) _free.push_back(connection);
     _closing.clear();
 }

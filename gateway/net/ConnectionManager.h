@@ -70,6 +70,8 @@ public:
 
     /// A connection closed its socket: recycle it after the current batch of events.
     void closed(Connection& connection);
+    /// Check this offloaded connection's deadline on every tick until it says it is done.
+    void watch(Connection& connection) { _watched.push_back(&connection); }
 
 private:
     void expire(TimeoutList& list, std::int64_t nowMs);
@@ -95,9 +97,10 @@ private:
     TimeoutList _writeTimeouts;
     TimeoutList _lingerTimeouts;
 
-    std::vector<Connection*> _open;      ///< serving now
-    std::vector<Connection*> _closing;   ///< closed in this batch: not reusable until tick()
-    std::vector<Connection*> _free;      ///< ready for reuse
+    std::vector<Connection*> _open;     ///< serving now
+    std::vector<Connection*> _closing;  ///< closed in this batch: not reusable until tick()
+    std::vector<Connection*> _free;     ///< ready for reuse
+    std::vector<Connection*> _watched;  ///< offloaded with a deadline (few: bounded by the pool)
 };
 
 }  // namespace gateway

@@ -54,7 +54,6 @@ bool waitFor(int fd, short events, std::int64_t timeoutMs) {
 
 }  // namespace
 
-
 void Connection::offload(const Request& request, Response& response, const Handler* handler) {
     HandlerPool* pool = _manager.handlerPool();
     if (!pool) {  // a handler offloaded but the worker has no pool: a wiring bug, not the client's
@@ -66,11 +65,17 @@ void Connection::offload(const Request& request, Response& response, const Handl
     _offload->request = request;
     _offload->job = std::move(response.offload);
     _offload->handler = handler;
+    if (response.offloadTimeoutMs > 0) {
+        _offload->deadlineMs = _manager.nowMs() + response.offloadTimeoutMs;
+        _manager.watch(*this);
+    }
     _offload->bodyStart = _inBegin + static_cast<std::uint32_t>(_parser.consumed());
     response.reset();
     _drainChunked = request.chunked;
-    _drainRemaining = request.chunked ? 0 : static_cast<std::uint64_t>(std::max<std::int64_t>(
-                                                request.contentLength, 0));
+    _drainRemaining =
+        request.chunked
+            ? 0
+            : static_cast<std::uint64_t>(std::max<std::int64_t>(request.contentLength, 0));
     _chunkedDone = false;
     if (_drainChunked) _chunked.reset();
     _state = State::Offloaded;
@@ -100,6 +105,29 @@ void Connection::runOffloaded() {
     _manager.loop().post([this] { finishOffload(); });
 }
 
+bool Connection::watchDeadline(std::int64_t nowMs) {
+    if (_state != State::Offloaded || !_offload || !_offload->deadlineMs) return false;
+    Offload& off = *_offload;
+    if (off.expired || nowMs < off.deadlineMs) return !off.expired;
+    off.expired = true;
+    // The job may never return (a hung app): answer for it if it sent nothing yet, then cut the
+    // socket so whatever it still does fails fast. finishOffload() closes the connection.
+    if (!off.headClaimed.exchange(true)) {
+        std::string response;
+        ResponseWriter::writeError(response, 504, _manager.date().get(), !off.request.isHead());
+        [[maybe_unused]] const ssize_t n =
+            ::send(_fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    Poco::Logger::get("gateway").warning("request " + std::string(off.request.target) +
+                                         " passed its deadline: answered 504 / closed");
+    ::shutdown(_fd, SHUT_RDWR);
+    return false;
+}
+
+bool Connection::claimHead() {
+    return !_offload->headClaimed.exchange(true);
+}
+
 void Connection::finishOffload() {
     Offload& off = *_offload;
     if (off.declined) {
@@ -115,10 +143,11 @@ void Connection::finishOffload() {
         if (_state != State::Offloaded) drive();
         return;
     }
+    if (off.expired && off.status == 0) off.status = 504;
     _manager.accessLog().record(off.request, peerAddress(), off.status, off.bytesSent,
                                 monotonicMicros() - _requestStartUs, _manager.date().now());
     const bool bodyDone = _drainChunked ? _chunkedDone : _drainRemaining == 0;
-    bool keepAlive = !off.close && !off.failed && off.request.keepAlive &&
+    bool keepAlive = !off.close && !off.failed && !off.expired && off.request.keepAlive &&
                      !_manager.shuttingDown() && off.bodyError == ReadStatus::Ok;
     // Unread input: the connection's buffer is consumed up to bodyStart; a chunked body may have
     // left bytes (the start of the next request) in the side buffer.
@@ -145,11 +174,17 @@ void Connection::finishOffload() {
     drive();
 }
 
-const Request& Connection::request() const { return _offload->request; }
+const Request& Connection::request() const {
+    return _offload->request;
+}
 
-std::uint16_t Connection::peerPort() const { return ntohs(_peer.sin6_port); }
+std::uint16_t Connection::peerPort() const {
+    return ntohs(_peer.sin6_port);
+}
 
-std::uint16_t Connection::localPort() const { return _manager.localPort(); }
+std::uint16_t Connection::localPort() const {
+    return _manager.localPort();
+}
 
 ssize_t Connection::readBlocking(void* buffer, std::size_t capacity) {
     const std::int64_t timeoutMs = _manager.settings().idleTimeout.count();
@@ -186,8 +221,8 @@ bool Connection::writeBlocking(iovec* iov, int count) {
     return true;
 }
 
-ClientChannel::ReadStatus Connection::readBody(void* buffer, std::size_t capacity,
-                                               std::size_t& got, std::uint64_t limit) {
+ClientChannel::ReadStatus Connection::readBody(void* buffer, std::size_t capacity, std::size_t& got,
+                                               std::uint64_t limit) {
     got = 0;
     Offload& off = *_offload;
     if (off.bodyError != ReadStatus::Ok) return off.bodyError;
@@ -205,7 +240,8 @@ ClientChannel::ReadStatus Connection::readBody(void* buffer, std::size_t capacit
     if (_drainChunked) return readChunked(buffer, capacity, got, limit);
 
     if (_drainRemaining == 0) return ReadStatus::End;
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, _drainRemaining));
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(capacity, _drainRemaining));
     std::size_t n;
     if (off.bodyStart < _inEnd) {
         n = std::min<std::size_t>(want, _inEnd - off.bodyStart);
@@ -255,8 +291,8 @@ ClientChannel::ReadStatus Connection::readChunked(void* buffer, std::size_t capa
         if (status == ChunkedDecoder::Status::Data) off.pending = data;
         if (status == ChunkedDecoder::Status::Done) _chunkedDone = true;
         if (status == ChunkedDecoder::Status::Error)
-            return off.bodyError = _chunked.errorStatus() == 413 ? ReadStatus::TooLarge
-                                                                 : ReadStatus::BadBody;
+            return off.bodyError =
+                       _chunked.errorStatus() == 413 ? ReadStatus::TooLarge : ReadStatus::BadBody;
     }
     const std::size_t n = std::min(capacity, off.pending.size());
     if (off.bodyRead + n > limit) return off.bodyError = ReadStatus::TooLarge;
@@ -270,6 +306,11 @@ ClientChannel::ReadStatus Connection::readChunked(void* buffer, std::size_t capa
 bool Connection::sendHead(const Response& head, std::int64_t contentLength, bool close) {
     Offload& off = *_offload;
     if (off.headSent) return false;
+    if (!claimHead()) {  // the deadline passed: the watchdog answered 504
+        off.headSent = off.ended = off.failed = true;
+        off.status = 504;
+        return false;
+    }
     const Request& req = off.request;
     off.status = head.status;
     off.dropBody = req.isHead() || head.status == 204 || head.status == 304 || head.status < 200;
@@ -352,11 +393,15 @@ bool Connection::endBody() {
     return true;
 }
 
-bool Connection::headSent() const { return _offload->headSent; }
+bool Connection::headSent() const {
+    return _offload->headSent;
+}
 
 void Connection::sendError(int status) {
     Offload& off = *_offload;
-    if (off.headSent) {
+    if (off.headSent || !claimHead()) {
+        if (!off.headSent) off.status = 504;  // the watchdog answered
+        off.headSent = true;
         abort();
         return;
     }

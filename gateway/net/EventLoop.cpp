@@ -47,7 +47,9 @@ void EventLoop::modify(int fd, std::uint32_t events, EventHandler* handler) {
     if (epoll_ctl(_epollFd, EPOLL_CTL_MOD, fd, &event) < 0) throwErrno("epoll_ctl(MOD)");
 }
 
-void EventLoop::remove(int fd) { epoll_ctl(_epollFd, EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::remove(int fd) {
+    epoll_ctl(_epollFd, EPOLL_CTL_DEL, fd, nullptr);
+}
 
 void EventLoop::setTick(Tick tick, int maxWaitMs) {
     _tick = std::move(tick);

@@ -46,7 +46,9 @@ ListenSocket::ListenSocket(const std::string& address, std::uint16_t port, int b
     _port = Poco::Net::SocketAddress(reinterpret_cast<sockaddr*>(&bound), length).port();
 }
 
-ListenSocket::~ListenSocket() { close(); }
+ListenSocket::~ListenSocket() {
+    close();
+}
 
 void ListenSocket::close() {
     if (_fd >= 0) ::close(_fd);
@@ -56,7 +58,9 @@ void ListenSocket::close() {
 Listener::Listener(EventLoop& loop, ConnectionManager& manager, int fd)
     : _loop(loop), _manager(manager), _fd(fd) {}
 
-Listener::~Listener() { stop(); }
+Listener::~Listener() {
+    stop();
+}
 
 void Listener::start() {
     _stopped = false;

@@ -8,12 +8,14 @@
 #include <Poco/Logger.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <system_error>
 
 #include "gateway/apps/AppRegistry.h"
 #include "gateway/net/ConnectionManager.h"
-#include "gateway/net/HandlerPool.h"
 #include "gateway/net/EventLoop.h"
+#include "gateway/net/HandlerPool.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/AccessLog.h"
 #include "gateway/route/Router.h"
@@ -66,10 +68,17 @@ public:
         while (::read(signalFd, &info, sizeof(info)) == sizeof(info)) {
             switch (info.ssi_signo) {
                 case SIGTERM:
-                case SIGINT: beginShutdown(); break;
-                case SIGQUIT: loop.stop(); break;
-                case SIGUSR1: accessLog.reopen(); break;
-                default: break;  // SIGHUP: reload arrives with the process model
+                case SIGINT:
+                    beginShutdown();
+                    break;
+                case SIGQUIT:
+                    loop.stop();
+                    break;
+                case SIGUSR1:
+                    accessLog.reopen();
+                    break;
+                default:
+                    break;  // SIGHUP: reload arrives with the process model
             }
         }
     }
@@ -135,6 +144,14 @@ void Worker::run(const std::function<void()>& onReady) {
     if (onReady) onReady();
     parts.loop.run();
     parts.accessLog.flush();
+    if (parts.pool && parts.pool->busy() > 0) {
+        // Handlers still running past the grace period (a hung app) cannot be cancelled, and
+        // joining them could wait forever: leave without them.
+        parts.logger.warning(std::to_string(parts.pool->busy()) +
+                             " handler(s) still running: exiting without them");
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
 }
 
 }  // namespace gateway

@@ -188,10 +188,30 @@ TEST_F(AppsPlugin, HangingCallGets504WithATimeout) {
     gateway().expectAlert("hangs at /hangs");
     gateway().expectAlert("lint GW-L023 hangs at /hangs");
     RawClient client(port());
+    const auto start = std::chrono::steady_clock::now();
     client.send(httpRequest("GET", "/hangs"));
     const auto r = client.readResponse(false, std::chrono::milliseconds(10000));
     EXPECT_EQ(r.status, 504);
+    // The watchdog answers at the deadline, not when the app (asleep for 3 s) gets back.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+    // The lint finding is recorded when the call finally returns; a graceful stop waits for it.
+    EXPECT_EQ(stopGateway(), 0);
     EXPECT_NE(log().find("GW-L023"), std::string::npos) << log();
+}
+
+TEST_F(AppsPlugin, SigtermDoesNotWaitForAHungAppPastTheGrace) {
+    ASSERT_TRUE(startWithPlugins({"hangs"}, "[app.hangs]\ntimeout = 100ms\n",
+                                 {"--shutdown-grace", "200ms"}));
+    gateway().expectAlert("hangs at /hangs");
+    gateway().expectAlert("lint GW-L023 hangs at /hangs");
+    RawClient client(port());
+    const auto start = std::chrono::steady_clock::now();
+    client.send(httpRequest("GET", "/hangs"));
+    // The 504 proves the call is running (and will sleep until 3 s after the request).
+    ASSERT_EQ(client.readResponse(false, std::chrono::milliseconds(10000)).status, 504);
+    EXPECT_EQ(stopGateway(), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+    EXPECT_NE(log().find("still running: exiting without them"), std::string::npos) << log();
 }
 
 TEST_F(AppsPlugin, CrashingCallIsTheSupervisorsBusiness) {

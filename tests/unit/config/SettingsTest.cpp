@@ -15,24 +15,26 @@ struct SizeCase {
 
 class ParseSize : public testing::TestWithParam<SizeCase> {};
 
-TEST_P(ParseSize, Converts) { EXPECT_EQ(parseSize(GetParam().text), GetParam().bytes); }
+TEST_P(ParseSize, Converts) {
+    EXPECT_EQ(parseSize(GetParam().text), GetParam().bytes);
+}
 
-INSTANTIATE_TEST_SUITE_P(Valid, ParseSize,
-                         testing::Values(SizeCase{"Bytes", "512", 512},
-                                         SizeCase{"Kilo", "8k", 8 * 1024},
-                                         SizeCase{"KiloUpper", "8K", 8 * 1024},
-                                         SizeCase{"Mega", "16m", 16ull << 20},
-                                         SizeCase{"Giga", "1g", 1ull << 30},
-                                         SizeCase{"Zero", "0", 0}),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Valid, ParseSize,
+    testing::Values(SizeCase{"Bytes", "512", 512}, SizeCase{"Kilo", "8k", 8 * 1024},
+                    SizeCase{"KiloUpper", "8K", 8 * 1024}, SizeCase{"Mega", "16m", 16ull << 20},
+                    SizeCase{"Giga", "1g", 1ull << 30}, SizeCase{"Zero", "0", 0}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 class BadSize : public testing::TestWithParam<const char*> {};
 
-TEST_P(BadSize, Throws) { EXPECT_THROW(parseSize(GetParam()), std::invalid_argument); }
+TEST_P(BadSize, Throws) {
+    EXPECT_THROW(parseSize(GetParam()), std::invalid_argument);
+}
 
 INSTANTIATE_TEST_SUITE_P(Invalid, BadSize,
-                         testing::Values("", "k", "-1", "12x", "1.5m", " 8k", "99999999999999999999",
-                                         "18014398509481984g"));
+                         testing::Values("", "k", "-1", "12x", "1.5m", " 8k",
+                                         "99999999999999999999", "18014398509481984g"));
 
 struct DurationCase {
     const char* name;

@@ -41,18 +41,17 @@ TEST_P(PrefixMatch, OnSegmentBoundaries) {
     EXPECT_EQ(MountTable::matches(MountTable::normalise(c.prefix), c.path), c.matches);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, PrefixMatch,
-    testing::Values(MatchCase{"Exact", "/api", "/api", true},
-                    MatchCase{"Below", "/api", "/api/x", true},
-                    MatchCase{"SiblingWithSamePrefix", "/api", "/apix", false},
-                    MatchCase{"Shorter", "/api", "/ap", false},
-                    MatchCase{"TrailingSlashPrefix", "/api/", "/api/x", true},
-                    MatchCase{"NoLeadingSlash", "api", "/api", true},
-                    MatchCase{"RootMatchesAll", "/", "/anything", true},
-                    MatchCase{"Nested", "/a/b", "/a/b/c", true},
-                    MatchCase{"NestedSibling", "/a/b", "/a/bc", false}),
-    [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Table, PrefixMatch,
+                         testing::Values(MatchCase{"Exact", "/api", "/api", true},
+                                         MatchCase{"Below", "/api", "/api/x", true},
+                                         MatchCase{"SiblingWithSamePrefix", "/api", "/apix", false},
+                                         MatchCase{"Shorter", "/api", "/ap", false},
+                                         MatchCase{"TrailingSlashPrefix", "/api/", "/api/x", true},
+                                         MatchCase{"NoLeadingSlash", "api", "/api", true},
+                                         MatchCase{"RootMatchesAll", "/", "/anything", true},
+                                         MatchCase{"Nested", "/a/b", "/a/b/c", true},
+                                         MatchCase{"NestedSibling", "/a/b", "/a/bc", false}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(MountTable, DuplicatePrefixIsAnError) {
     MountTable table;
