@@ -464,6 +464,11 @@ void Connection::onTimeout() {
         drive();
         return;
     }
+    if (expired == &_manager.writeTimeouts()) {
+        // A reader that stopped reading: reset rather than leave unsent data in the kernel.
+        const linger reset{1, 0};
+        ::setsockopt(_fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+    }
     close();
 }
 
