@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -155,6 +156,9 @@ int checkPlugin(const std::string& path, std::ostream& out) {
         return 1;
     }
     if (child == 0) {
+        // A crash must end the child with its own signal, whatever handler the parent has
+        // (Poco's, a sanitizer's), so the report can name it.
+        for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) std::signal(sig, SIG_DFL);
         ::close(pipeFds[0]);
         int status = 1;
         {

@@ -1,6 +1,7 @@
 #include "gateway/net/Connection.h"
 
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -40,6 +41,8 @@ Connection::Connection(ConnectionManager& manager)
 void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     _fd = fd;
     _state = State::Head;
+    _registered = false;
+    _noDelay = false;
     _readable = false;
     _peerClosed = false;
     _eofPending = false;
@@ -56,7 +59,26 @@ void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     // A new client must send its first request head within the header timeout.
     _manager.headTimeouts().arm(_timer, nowMs);
     _headTimerArmed = true;
-    _manager.loop().add(fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, this);
+    // Accepted after its first bytes arrived (TCP_DEFER_ACCEPT): serve it now, and register with
+    // epoll only if it has to wait (a "Connection: close" exchange never does).
+    _readable = true;
+    drive();
+    if (_state != State::Closed) watchEvents();
+}
+
+void Connection::watchEvents() {
+    if (_registered) return;
+    _manager.loop().add(_fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, this);
+    _registered = true;
+}
+
+void Connection::setNoDelay() {
+    // Once a second response may follow the first (keep-alive, pipelining, streaming), Nagle's
+    // algorithm would hold it back until the first is acknowledged.
+    if (_noDelay) return;
+    const int one = 1;
+    ::setsockopt(_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    _noDelay = true;
 }
 
 std::string_view Connection::peerAddress() {
@@ -87,7 +109,10 @@ void Connection::onEvents(std::uint32_t events) {
 
 void Connection::drive() {
     while (_state != State::Closed) {
-        if (!flush()) return;  // blocked: EPOLLOUT resumes us
+        if (!flush()) {  // blocked: EPOLLOUT resumes us
+            if (_state != State::Closed) watchEvents();
+            return;
+        }
         if (_closeAfterWrite) {
             startLingering();
             return;
@@ -105,6 +130,7 @@ void Connection::drive() {
         }
         if (!_readable) {
             waitForNextRequest();
+            watchEvents();
             return;
         }
         if (!readInput()) return;
@@ -270,7 +296,10 @@ void Connection::route(Request& request, const Handler* after) {
             if (_drainChunked) _chunked.reset(kDrainLimit);
         }
     }
-    if (!keepAlive) _closeAfterWrite = true;
+    if (!keepAlive)
+        _closeAfterWrite = true;
+    else
+        setNoDelay();
 
     const bool withBody = !request.isHead() && response.status != 304 && response.status != 204;
     std::string& head = _manager.scratchHead();
@@ -435,6 +464,7 @@ void Connection::startLingering() {
         return;
     }
     ::shutdown(_fd, SHUT_WR);
+    watchEvents();
     _state = State::Lingering;
     _closeAfterWrite = false;
     _inBegin = _inEnd = 0;

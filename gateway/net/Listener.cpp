@@ -40,6 +40,10 @@ ListenSocket::ListenSocket(const std::string& address, std::uint16_t port, int b
         ::setsockopt(_fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     if (::bind(_fd, socketAddress.addr(), socketAddress.length()) < 0) fail(std::strerror(errno));
     if (::listen(_fd, backlog) < 0) fail(std::strerror(errno));
+    // Hand over connections once their first bytes arrived: the request can be read at once,
+    // without a trip through epoll (clients that never send wait in the kernel, not here).
+    const int deferSeconds = 1;
+    ::setsockopt(_fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds, sizeof(deferSeconds));
     sockaddr_storage bound{};
     socklen_t length = sizeof(bound);
     ::getsockname(_fd, reinterpret_cast<sockaddr*>(&bound), &length);
@@ -114,8 +118,6 @@ void Listener::onEvents(std::uint32_t) {
             Poco::Logger::get("gateway").error(std::string("accept: ") + std::strerror(errno));
             return;
         }
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         _manager.adopt(fd, peer);
     }
     pause(0);  // at the cap: tick() resumes once a connection closes
