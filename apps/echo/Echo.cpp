@@ -1,9 +1,9 @@
 // echo: any method, any path below /echo -> 200 application/json
 //   {"environ": {every environ entry}, "body_length": N, "body_sha256": "hex"}
 // The body is streamed through SHA-256 and never held whole, so a 100 MiB upload costs 64 KiB.
-#include <Poco/DigestEngine.h>
+// SHA-256 comes from OpenSSL (Poco::Crypto), several times faster than a portable one.
+#include <Poco/Crypto/DigestEngine.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/SHA2Engine.h>
 
 #include <cstdint>
 #include <sstream>
@@ -17,7 +17,7 @@ public:
     explicit Echo(const gateway::sdk::Config&) {}
 
     gateway::sdk::Body call(gateway::sdk::Request& request) {
-        Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+        Poco::Crypto::DigestEngine sha("SHA256");
         std::vector<char> buffer(64 * 1024);
         std::uint64_t length = 0;
         for (;;) {
