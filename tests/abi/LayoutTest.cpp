@@ -76,24 +76,8 @@ bool abi_testing_hpp_20();
 
 namespace {
 
-size_t layout(int what) {
-    switch (what) {
-        case 0:
-            return sizeof(gw_app);
-        case 1:
-            return sizeof(gw_host_api);
-        case 2:
-            return offsetof(gw_app, call);
-        case 3:
-            return offsetof(gw_host_api, strerror);
-        case 4:
-            return sizeof(gw_body);
-        case 5:
-            return sizeof(gw_config);
-        default:
-            return 0;
-    }
-}
+#define LAYOUT_PROBE layout
+#include "headers/LayoutProbe.inc"
 
 class HeaderLayout : public testing::TestWithParam<int> {};
 
