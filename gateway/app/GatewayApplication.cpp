@@ -22,6 +22,7 @@
 
 #include "gateway/apps/PluginCheck.h"
 #include "gateway/net/Listener.h"
+#include "gateway/process/Supervisor.h"
 #include "gateway/process/Worker.h"
 
 namespace gateway {
@@ -43,7 +44,9 @@ const OptionSpec kOptions[] = {
     {"docroot", "DIR", "directory of static files (default ./docroot)"},
     {"apps", "DIR", "directory of app plugins (default ./apps)"},
     {"config", "FILE", "config file (.ini or .properties) with the same keys as these flags"},
-    {"workers", "N", "worker processes (0 = one process)"},
+    {"workers", "N",
+     "worker processes under a master that restarts them (default: one per core; 0 or 1 = a single "
+     "process)"},
     {"threads", "N", "handler pool threads per worker for blocking apps (default 4)"},
     {"access-log", "FILE", "access log (Combined Log Format + microseconds); '-' = stdout"},
     {"log-level", "LEVEL",
@@ -222,14 +225,16 @@ int GatewayApplication::serve(const Settings& settings) {
     Worker::blockSignals();
 
     ListenSocket socket(settings.bind, settings.port, settings.backlog);
-    Worker worker(settings, socket);
-    worker.run([&] {
+    Supervisor supervisor(settings, socket);
+    const int code = supervisor.run([&] {
         logger.information("gateway " GATEWAY_VERSION " serving " + settings.docroot + " on " +
-                           settings.bind + ":" + std::to_string(socket.port()));
+                           settings.bind + ":" + std::to_string(socket.port()) + " with " +
+                           (settings.workers > 1 ? std::to_string(settings.workers) + " workers"
+                                                 : std::string("one process")));
         if (!settings.readyFile.empty()) writeReadyFile(settings.readyFile, socket.port());
     });
     logger.information("stopped");
-    return EXIT_OK;
+    return code;
 }
 
 }  // namespace gateway

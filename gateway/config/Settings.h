@@ -1,10 +1,12 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace gateway {
 
@@ -18,7 +20,8 @@ struct Settings {
     std::string appsDir = "apps";
 
     // Processes and threads.
-    unsigned workers = 0;  ///< prefork worker processes; 0 = everything in one process
+    /// Worker processes under a supervising master; 0 or 1 = everything in one process.
+    unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     unsigned threads = 4;  ///< handler pool threads per worker (for blocking apps)
 
     // Logging.

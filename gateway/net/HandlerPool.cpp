@@ -6,8 +6,11 @@ namespace gateway {
 
 HandlerPool::HandlerPool(std::size_t threads) {
     // Pool threads never take process signals: the event loop reads them from its signalfd.
+    // Faults stay deliverable: a crash in a handler must end the worker, not be held pending.
     sigset_t all;
     sigfillset(&all);
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS})
+        sigdelset(&all, sig);
     sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &all, &previous);
     _threads.reserve(threads);

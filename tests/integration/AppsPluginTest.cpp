@@ -214,11 +214,18 @@ TEST_F(AppsPlugin, SigtermDoesNotWaitForAHungAppPastTheGrace) {
     EXPECT_NE(log().find("still running: exiting without them"), std::string::npos) << log();
 }
 
-TEST_F(AppsPlugin, CrashingCallIsTheSupervisorsBusiness) {
-    GTEST_SKIP()
-        << "a SIGSEGV in call() kills the serving process; with --workers 0 that is the "
-           "gateway itself. Respawning workers belongs to the supervisor (issue 2); "
-           "`gateway check` covers crashes at load time (AppsCheck.CrashInInitIsReported).";
+TEST_F(AppsPlugin, CrashingCallCostsOneWorkerNotTheGateway) {
+    writeDoc("index.html", "still here");
+    ASSERT_TRUE(startWithPlugins({"crashes"}, "", {"--workers", "2"}));
+    gateway().expectAlert("killed by SIGSEGV; starting another");
+    RawClient victim(port());
+    victim.send(httpRequest("GET", "/crashes"));
+    EXPECT_TRUE(victim.waitClosed()) << "the crashing worker's connection stayed open";
+    EXPECT_EQ(victim.buffered().find("HTTP/1.1 200"), std::string::npos);
+    // The other worker, and the one started in its place, keep serving.
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(fetch(port(), "GET", "/index.html").status, 200);
+    EXPECT_EQ(stopGateway(), 0);
+    EXPECT_NE(log().find("killed by SIGSEGV; starting another"), std::string::npos) << log();
 }
 
 }  // namespace

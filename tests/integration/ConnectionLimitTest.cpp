@@ -15,7 +15,8 @@ class ConnectionCap : public GatewayFixture {
 protected:
     void SetUp() override {
         writeDoc("index.html", "<p>index</p>\n");
-        ASSERT_TRUE(startGateway({"--max-connections", "2"}));
+        // The cap is per worker: one process, so it is the whole server's.
+        ASSERT_TRUE(startGateway({"--max-connections", "2", "--workers", "0"}));
     }
 };
 
