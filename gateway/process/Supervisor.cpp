@@ -24,6 +24,7 @@ namespace {
 
 constexpr std::int64_t kCrashWindowMs = 10000;
 constexpr int kWorkerStartFailed = 3;  ///< a worker's exit code when it could not start
+constexpr int kExitConfig = 2;         ///< the gateway's exit code for configuration errors
 constexpr unsigned kMaxRespawnsPerWindow = 20;
 
 Poco::Logger& logger() {
@@ -66,7 +67,7 @@ int Supervisor::run(const std::function<void()>& onReady) {
     if (!awaitReady(ready[0], signalFd)) {
         ::close(ready[0]);
         ::close(signalFd);
-        return 1;
+        return _startFailed ? kExitConfig : 1;
     }
     ::close(ready[0]);
     if (onReady) onReady();
@@ -160,6 +161,7 @@ bool Supervisor::awaitReady(int readyFd, int signalFd) {
         if (fds[1].revents) {
             signalfd_siginfo info{};
             if (::read(signalFd, &info, sizeof(info)) != sizeof(info)) continue;
+            if (info.ssi_signo == SIGUSR1 || info.ssi_signo == SIGHUP) continue;
             // A worker that dies before it serves (bad apps config, ...) fails the start-up;
             // so does a stop request meanwhile.
             _stopping = true;
@@ -168,6 +170,8 @@ bool Supervisor::awaitReady(int readyFd, int signalFd) {
                 int status = 0;
                 const pid_t pid = ::waitpid(-1, &status, 0);
                 if (pid < 0 && errno != EINTR) break;
+                if (WIFEXITED(status) && WEXITSTATUS(status) == kWorkerStartFailed)
+                    _startFailed = true;
                 std::erase(_workers, pid);
             }
             return false;

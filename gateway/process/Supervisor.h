@@ -33,6 +33,7 @@ private:
     ListenSocket& _socket;
     std::vector<pid_t> _workers;
     bool _stopping = false;
+    bool _startFailed = false;  ///< a worker could not start (its apps config): exit 2
     int _readyFd = -1;  ///< write end of the start-up pipe, while spawning the first workers
     std::int64_t _windowStartMs = 0;  ///< crash-loop guard: respawns counted per window
     unsigned _respawnsInWindow = 0;
