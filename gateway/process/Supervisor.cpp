@@ -10,6 +10,8 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -46,7 +48,14 @@ Supervisor::Supervisor(const Settings& settings, ListenSocket& socket)
 
 int Supervisor::run(const std::function<void()>& onReady) {
     if (_settings.workers <= 1) {  // one process: nothing to supervise
-        Worker(_settings, _socket).run(onReady);
+        std::optional<Worker> worker;
+        try {
+            worker.emplace(_settings, _socket);
+        } catch (const std::exception& e) {  // e.g. two apps on one mount, an unwritable log
+            std::fprintf(stderr, "gateway: %s\n", e.what());
+            return kExitConfig;
+        }
+        worker->run(onReady);
         return 0;
     }
     sigset_t signals;
