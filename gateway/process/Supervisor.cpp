@@ -10,10 +10,10 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <optional>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -194,7 +194,11 @@ void Supervisor::reap() {
     pid_t pid;
     while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
         std::erase(_workers, pid);
-        if (_stopping) continue;
+        const bool crashed = WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL;
+        if (_stopping) {  // a crash is news even now (SIGTERM may be read before SIGCHLD)
+            if (crashed) logger().error("worker " + std::to_string(pid) + " " + describe(status));
+            continue;
+        }
         logger().error("worker " + std::to_string(pid) + " " + describe(status) +
                        "; starting another");
         const std::int64_t now = EventLoop::nowMs();
