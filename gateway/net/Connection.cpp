@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include "gateway/http/ResponseWriter.h"
 #include "gateway/net/ConnectionManager.h"
@@ -19,19 +18,6 @@
 #include "gateway/route/Router.h"
 
 namespace gateway {
-namespace {
-
-/// An unread request body up to this size is read and discarded to keep the connection;
-/// a larger one costs the connection instead (like nginx's lingering discard).
-constexpr std::uint64_t kDrainLimit = 1024 * 1024;
-
-std::int64_t monotonicMicros() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
-}  // namespace
 
 Connection::Connection(ConnectionManager& manager)
     : _manager(manager), _parser(manager.parserLimits()) {
@@ -255,7 +241,7 @@ int Connection::checkBeforeRouting(const Request& request) const {
 }
 
 void Connection::handleRequest(Request& request) {
-    _requestStartUs = monotonicMicros();
+    _requestStartUs = EventLoop::nowUs();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
 
@@ -308,8 +294,8 @@ void Connection::route(Request& request, const Handler* after) {
                               keepAlive && request.versionMinor == 0);
     send(head, response, withBody);
     _manager.accessLog().record(request, peerAddress(), response.status,
-                                withBody ? response.length : 0, monotonicMicros() - _requestStartUs,
-                                _manager.date().now());
+                                withBody ? response.length : 0,
+                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
     response.reset();
     if (_state == State::Closed) return;
     consume(_parser.consumed());
@@ -317,7 +303,7 @@ void Connection::route(Request& request, const Handler* after) {
 }
 
 void Connection::respondError(int status, const Request* request) {
-    _requestStartUs = monotonicMicros();
+    _requestStartUs = EventLoop::nowUs();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
     std::string& head = _manager.scratchHead();
@@ -331,7 +317,7 @@ void Connection::respondError(int status, const Request* request) {
     send(head, response, false);
     static const Request kUnparsed{};
     _manager.accessLog().record(request ? *request : kUnparsed, peerAddress(), status, 0,
-                                monotonicMicros() - _requestStartUs, _manager.date().now());
+                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
 }
 
 void Connection::send(std::string_view head, const Response& response, bool withBody) {

@@ -48,6 +48,10 @@ public:
     std::size_t managerIndex = 0;  ///< position in the manager's list of open connections
 
 private:
+    /// An unread request body up to this size is read and discarded to keep the connection;
+    /// a larger one costs the connection instead (like nginx's lingering discard).
+    static constexpr std::uint64_t kDrainLimit = 1024 * 1024;
+
     enum class State : std::uint8_t { Head, Body, Offloaded, Lingering, Closed };
     /// A request a pool thread is serving (see ConnectionOffload.cpp).
     struct Offload {

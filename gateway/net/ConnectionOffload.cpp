@@ -26,14 +26,7 @@
 namespace gateway {
 namespace {
 
-constexpr std::uint64_t kDrainLimit = 1024 * 1024;
 constexpr std::size_t kSideBufferSize = 16 * 1024;
-
-std::int64_t monotonicMicros() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
 
 /// Date for heads written on pool threads (the loop's DateCache belongs to the loop thread).
 std::string_view poolDate() {
@@ -147,7 +140,7 @@ void Connection::finishOffload() {
     }
     if (off.expired && off.status == 0) off.status = 504;
     _manager.accessLog().record(off.request, peerAddress(), off.status, off.bytesSent,
-                                monotonicMicros() - _requestStartUs, _manager.date().now());
+                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
     const bool bodyDone = _drainChunked ? _chunkedDone : _drainRemaining == 0;
     bool keepAlive = !off.close && !off.failed && !off.expired && off.request.keepAlive &&
                      !_manager.shuttingDown() && off.bodyError == ReadStatus::Ok;

@@ -62,6 +62,12 @@ std::int64_t EventLoop::nowMs() {
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
+std::int64_t EventLoop::nowUs() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
 void EventLoop::run() {
     constexpr int kBatch = 256;
     epoll_event events[kBatch];

@@ -43,8 +43,10 @@ public:
     /// Thread-safe: run `task` on the loop thread soon.
     void post(std::function<void()> task);
 
-    /// Milliseconds on the monotonic clock (what timeouts are measured in).
+    /// Milliseconds on the monotonic clock (what timeouts are measured in; coarse and cheap).
     static std::int64_t nowMs();
+    /// Microseconds on the monotonic clock (request durations for the access log).
+    static std::int64_t nowUs();
 
 private:
     void runPosted();
