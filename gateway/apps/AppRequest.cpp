@@ -292,6 +292,11 @@ void AppRequest::errorResponse(Response& response, int status) {
     response.setMemoryBody(_collect);
 }
 
+void AppRequest::logBodyFailure(std::int32_t rc) {
+    logger().error(_instance.label() + ": body failed: " + HostApi::strerror(rc) + " (" +
+                   std::to_string(rc) + ")");
+}
+
 void AppRequest::logFailure(std::int32_t rc, const ResponseState::Verdict& verdict) {
     if (rc == GW_OK) {
         logger().error(_instance.label() + ": call returned GW_OK without starting a response");
@@ -335,8 +340,7 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
         gw_str chunk;
         const std::int32_t next = pullNext(chunk);
         if (next < 0) {
-            logger().error(_instance.label() + ": body failed: " + HostApi::strerror(next) + " (" +
-                           std::to_string(next) + ")");
+            logBodyFailure(next);
             closeBody();
             errorResponse(response, 500);
             finishScope();
@@ -452,8 +456,7 @@ bool AppRequest::serve(ClientChannel& channel, const EnvironContext& context) {
         gw_str chunk;
         const std::int32_t next = pullNext(chunk);
         if (next < 0) {
-            logger().error(_instance.label() + ": body failed: " + HostApi::strerror(next) + " (" +
-                           std::to_string(next) + ")");
+            logBodyFailure(next);
             closeBody();
             channel.sendError(500);
             finishScope();

@@ -86,6 +86,7 @@ private:
     void errorResponse(Response& response, int status);
     /// Logs call()'s failure; true when the deadline passed (504 / L023).
     void logFailure(std::int32_t rc, const ResponseState::Verdict& verdict);
+    void logBodyFailure(std::int32_t rc);
     void flushLint();
 
     AppInstance& _instance;
