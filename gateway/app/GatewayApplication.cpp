@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/FormattingChannel.h>
@@ -20,6 +19,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "gateway/app/StderrChannel.h"
 #include "gateway/apps/PluginCheck.h"
 #include "gateway/net/Listener.h"
 #include "gateway/process/Supervisor.h"
@@ -173,7 +173,7 @@ void GatewayApplication::setUpLogging(const std::string& level) const {
     Poco::AutoPtr<Poco::PatternFormatter> formatter(
         new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %t"));
     Poco::AutoPtr<Poco::FormattingChannel> channel(
-        new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr)));
+        new Poco::FormattingChannel(formatter, new StderrChannel));
     Poco::Logger::root().setChannel(channel);
     Poco::Logger::root().setLevel(level);
     Poco::Logger::get("gateway").setChannel(channel);
