@@ -4,7 +4,7 @@
 
 #include "gateway/apps/AppInstance.h"
 #include "gateway/apps/HostApi.h"
-#include "gateway/http/StatusCodes.h"
+#include "gateway/http/ResponseWriter.h"
 #include "gateway/route/ClientChannel.h"
 
 namespace gateway {
@@ -283,12 +283,7 @@ void AppRequest::errorResponse(Response& response, int status) {
     response.closeConnection = true;
     response.header("Content-Type", "text/html; charset=utf-8");
     _collect.clear();
-    const std::string title = std::to_string(status) + " " + std::string(reasonPhrase(status));
-    _collect.append("<!DOCTYPE html>\n<html><head><title>")
-        .append(title)
-        .append("</title></head>\n<body><h1>")
-        .append(title)
-        .append("</h1><hr><p>gateway</p></body></html>\n");
+    ResponseWriter::appendErrorPage(_collect, status);
     response.setMemoryBody(_collect);
 }
 

@@ -58,33 +58,30 @@ void ResponseWriter::writeHead(std::string& out, const Response& response, std::
     out.append("\r\n");
 }
 
-void ResponseWriter::writeError(std::string& out, int status, std::string_view date,
-                                bool withBody) {
-    const std::string_view reason = reasonPhrase(status);
-    // "<html>…<h1>404 Not Found</h1>…</html>\n": the status line, readable in a browser.
-    constexpr std::string_view head = "<!DOCTYPE html>\n<html><head><title>";
-    constexpr std::string_view middle = "</title></head>\n<body><h1>";
-    constexpr std::string_view tail = "</h1><hr><p>gateway</p></body></html>\n";
-    const std::size_t titleLength = 4 + reason.size();  // "404 " + reason
-    const std::size_t bodyLength =
-        head.size() + titleLength + middle.size() + titleLength + tail.size();
-
-    appendStatusLine(out, status);
-    appendCommon(out, date);
-    out.append("Content-Type: text/html; charset=utf-8\r\nContent-Length: ");
-    appendNumber(out, bodyLength);
-    out.append("\r\nConnection: close\r\n\r\n");
-    if (!withBody) return;
+void ResponseWriter::appendErrorPage(std::string& out, int status) {
     auto title = [&] {
         appendNumber(out, static_cast<std::uint64_t>(status));
         out.push_back(' ');
-        out.append(reason);
+        out.append(reasonPhrase(status));
     };
-    out.append(head);
+    out.append("<!DOCTYPE html>\n<html><head><title>");
     title();
-    out.append(middle);
+    out.append("</title></head>\n<body><h1>");
     title();
-    out.append(tail);
+    out.append("</h1><hr><p>gateway</p></body></html>\n");
+}
+
+void ResponseWriter::writeError(std::string& out, int status, std::string_view date,
+                                bool withBody) {
+    thread_local std::string page;  // reused: no allocation once warm
+    page.clear();
+    appendErrorPage(page, status);
+    appendStatusLine(out, status);
+    appendCommon(out, date);
+    out.append("Content-Type: text/html; charset=utf-8\r\nContent-Length: ");
+    appendNumber(out, page.size());
+    out.append("\r\nConnection: close\r\n\r\n");
+    if (withBody) out.append(page);
 }
 
 std::string_view ResponseWriter::continueLine() {

@@ -25,6 +25,10 @@ public:
     static void writeError(std::string& out, int status, std::string_view date,
                            bool withBody = true);
 
+    /// The small HTML page every error response carries ("<h1>404 Not Found</h1>"): the one
+    /// generator for the connection's, the static handler's and the app host's error bodies.
+    static void appendErrorPage(std::string& out, int status);
+
     /// "HTTP/1.1 100 Continue\r\n\r\n"
     static std::string_view continueLine();
 

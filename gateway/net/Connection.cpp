@@ -27,9 +27,7 @@ Connection::Connection(ConnectionManager& manager)
 void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     _fd = fd;
     _state = State::Head;
-    _registered = false;
     _noDelay = false;
-    _readable = false;
     _peerClosed = false;
     _eofPending = false;
     _closeAfterWrite = false;
@@ -46,16 +44,12 @@ void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     _manager.headTimeouts().arm(_timer, nowMs);
     _headTimerArmed = true;
     // Accepted after its first bytes arrived (TCP_DEFER_ACCEPT): serve it now, and register with
-    // epoll only if it has to wait (a "Connection: close" exchange never does).
+    // epoll only if it is still open then, i.e. has to wait (a "Connection: close" exchange never
+    // does). Every later wait happens on a registered connection.
     _readable = true;
     drive();
-    if (_state != State::Closed) watchEvents();
-}
-
-void Connection::watchEvents() {
-    if (_registered) return;
-    _manager.loop().add(_fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, this);
-    _registered = true;
+    if (_state != State::Closed)
+        _manager.loop().add(_fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, this);
 }
 
 void Connection::setNoDelay() {
@@ -95,10 +89,7 @@ void Connection::onEvents(std::uint32_t events) {
 
 void Connection::drive() {
     while (_state != State::Closed) {
-        if (!flush()) {  // blocked: EPOLLOUT resumes us
-            if (_state != State::Closed) watchEvents();
-            return;
-        }
+        if (!flush()) return;  // blocked: EPOLLOUT resumes us
         if (_closeAfterWrite) {
             startLingering();
             return;
@@ -116,7 +107,6 @@ void Connection::drive() {
         }
         if (!_readable) {
             waitForNextRequest();
-            watchEvents();
             return;
         }
         if (!readInput()) return;
@@ -450,7 +440,6 @@ void Connection::startLingering() {
         return;
     }
     ::shutdown(_fd, SHUT_WR);
-    watchEvents();
     _state = State::Lingering;
     _closeAfterWrite = false;
     _inBegin = _inEnd = 0;

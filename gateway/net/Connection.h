@@ -127,7 +127,6 @@ private:
     void releaseInputIfEmpty();
     void waitForNextRequest();
     void startLingering();
-    void watchEvents();
     void setNoDelay();
     void lingerRead();
     void close();
@@ -139,8 +138,7 @@ private:
     bool _peerClosed = false;  ///< read returned 0: serve what is buffered, then close
     bool _eofPending = false;  ///< the peer hung up: keep reading until read() says 0
     bool _closeAfterWrite = false;
-    bool _registered = false;  ///< with epoll: only once it had to wait
-    bool _noDelay = false;     ///< TCP_NODELAY set: only for connections that see a 2nd response
+    bool _noDelay = false;  ///< TCP_NODELAY set: only for connections that see a 2nd response
     bool _lingerOnClose =
         false;  ///< unread input may follow: half-close and discard before closing
     bool _headTimerArmed = false;

@@ -73,7 +73,6 @@ void Connection::offload(const Request& request, Response& response, const Handl
     if (_drainChunked) _chunked.reset();
     _state = State::Offloaded;
     setNoDelay();  // streamed chunks must not wait for acknowledgements
-    watchEvents();
     TimeoutList::unlink(_timer);
     pool->submit([this] { runOffloaded(); });
 }

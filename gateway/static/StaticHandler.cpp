@@ -7,6 +7,7 @@
 
 #include <Poco/Logger.h>
 
+#include "gateway/http/ResponseWriter.h"
 #include "gateway/static/AcceptEncoding.h"
 #include "gateway/static/ByteRange.h"
 #include "gateway/static/DocRootResolver.h"
@@ -20,30 +21,6 @@ namespace {
 
 /// Cache key of docroot/404.html: starts with NUL, which no request path can contain.
 constexpr std::string_view kNotFoundPageKey{"\0/404.html", 10};
-
-std::string_view errorBody(int status) {
-#define GATEWAY_ERROR_PAGE(code, text)                    \
-    "<!DOCTYPE html>\n<html><head><title>" #code " " text \
-    "</title></head>\n"                                   \
-    "<body><h1>" #code " " text "</h1></body></html>\n"
-    switch (status) {
-        case 400:
-            return GATEWAY_ERROR_PAGE(400, "Bad Request");
-        case 403:
-            return GATEWAY_ERROR_PAGE(403, "Forbidden");
-        case 404:
-            return GATEWAY_ERROR_PAGE(404, "Not Found");
-        case 405:
-            return GATEWAY_ERROR_PAGE(405, "Method Not Allowed");
-        case 412:
-            return GATEWAY_ERROR_PAGE(412, "Precondition Failed");
-        case 416:
-            return GATEWAY_ERROR_PAGE(416, "Range Not Satisfiable");
-        default:
-            return GATEWAY_ERROR_PAGE(500, "Internal Server Error");
-    }
-#undef GATEWAY_ERROR_PAGE
-}
 
 int statusFor(DocRootResolver::Status status) {
     switch (status) {
@@ -286,7 +263,9 @@ void StaticHandler::error(int status, Response& response) {
         }
     }
     response.header("Content-Type", "text/html; charset=utf-8");
-    response.setMemoryBody(errorBody(status));
+    _errorPage.clear();
+    ResponseWriter::appendErrorPage(_errorPage, status);
+    response.setMemoryBody(_errorPage);  // no pin: the connection copies what it cannot send
 }
 
 }  // namespace gateway

@@ -43,6 +43,7 @@ private:
     std::unique_ptr<DocRootResolver> _resolver;
     std::unique_ptr<MimeTypes> _mimeTypes;
     std::unique_ptr<FileCache> _cache;
+    std::string _errorPage;  ///< the built-in error page, reused (loop thread only)
 };
 
 }  // namespace gateway
