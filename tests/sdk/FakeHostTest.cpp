@@ -348,7 +348,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(FakeHost, HeadersBecomeHttpEntries) {
     TestRequest request;
     request.headers = {
-        {"Accept", "a"}, {"accept", "b"}, {"X_Forwarded", "evil"}, {"Host", "example.test:8080"}};
+        {"Accept", "a"}, {"accept", "b"}, {"X_Forwarded", "evil"}, {"Host", "example.test:8443"}};
     EXPECT_EQ(environValue("/raw", request, "HTTP_ACCEPT"), "a, b");
     EXPECT_EQ(environValue("/raw", request, "HTTP_X_FORWARDED"), "<absent>");
     EXPECT_EQ(environValue("/raw", request, "SERVER_NAME"), "example.test");

@@ -18,7 +18,7 @@ public:
     const Request& request() const override { return _request; }
     std::string_view peerAddress() override { return "127.0.0.9"; }
     std::uint16_t peerPort() const override { return 4242; }
-    std::uint16_t localPort() const override { return 8080; }
+    std::uint16_t localPort() const override { return 8443; }
     ReadStatus readBody(void*, std::size_t, std::size_t& got, std::uint64_t) override {
         got = 0;
         return ReadStatus::End;

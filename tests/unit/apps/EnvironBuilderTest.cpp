@@ -96,7 +96,7 @@ TEST_P(EnvironTable, Build) {
     context.remoteAddress = request.remoteAddress;
     context.remotePort = request.remotePort;
     context.localAddress = "127.0.0.1";
-    context.localPort = 8080;
+    context.localPort = 8443;
     context.multithread = true;
     context.deadlineMs = std::string_view(c.name) == "Deadline" ? 1700000000123 : 0;
 
@@ -125,7 +125,7 @@ const EnvironCase kEnvirons[] = {
       {"QUERY_STRING", "x=1&y=%20"},
       {"REQUEST_URI", "/echo/a%20b/../c?x=1&y=%20"},
       {"SERVER_NAME", "example.org"},
-      {"SERVER_PORT", "8080"},
+      {"SERVER_PORT", "8443"},
       {"SERVER_PROTOCOL", "HTTP/1.1"},
       {"REMOTE_ADDR", "::1"},
       {"REMOTE_PORT", "54321"},
@@ -151,7 +151,7 @@ const EnvironCase kEnvirons[] = {
      "",
      {{"SERVER_NAME", "127.0.0.1"}, {"SERVER_PROTOCOL", "HTTP/1.0"}},
      {"HTTP_HOST"}},
-    {"Ipv6Host", "GET /a HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", "", {{"SERVER_NAME", "::1"}}, {}},
+    {"Ipv6Host", "GET /a HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", "", {{"SERVER_NAME", "::1"}}, {}},
     {"ContentHeaders",
      "POST /f HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n",
      "",
