@@ -60,6 +60,8 @@ const OptionSpec kOptions[] = {
     {"header-timeout", "DURATION", "time to send a request head (default 15s; then 408)"},
     {"idle-timeout", "DURATION", "keep-alive idle time (default 60s)"},
     {"write-timeout", "DURATION", "longest write stall (default 60s)"},
+    {"body-timeout", "DURATION", "longest pause while a request body arrives (default 15s; then 408)"},
+    {"min-body-rate", "SIZE", "slowest average upload after 10s, per second (default 1k; 0 = off)"},
     {"shutdown-grace", "DURATION", "time in-flight requests get on SIGTERM (default 10s)"},
     {"file-cache-validity", "DURATION", "re-check cached files after this long (default 1s)"},
     {"file-cache-entries", "N", "open files kept in the cache (default 4096)"},

@@ -40,6 +40,12 @@ EnvironContext AppHost::inlineContext(const Request& request) const {
     return context;
 }
 
+BodyPolicy AppHost::bodyPolicy() const {
+    const AppInstance::Config& config = _instance->config();
+    return {config.requestBuffering ? BodyPolicy::Mode::Buffer : BodyPolicy::Mode::Stream,
+            config.bodyLimit};
+}
+
 HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
                               Response& response) {
     if (request.contentLength > 0 &&

@@ -23,6 +23,9 @@ public:
         std::vector<std::pair<std::string, std::string>> entries;  ///< the whole section
         std::uint64_t bodyLimit = 16 * 1024 * 1024;
         std::chrono::milliseconds timeout{0};  ///< 0 = none
+        /// The event loop reads the whole body before the app runs (no pool thread waits on a
+        /// slow client); off = the app streams it from the socket itself.
+        bool requestBuffering = true;
         bool multiprocess = false;             ///< more than one worker process serves
     };
 

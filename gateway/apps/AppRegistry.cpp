@@ -25,7 +25,7 @@ bool isTrue(const std::string& value) {
     if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
     if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty())
         return false;
-    throw std::invalid_argument("disabled: expected true or false, got \"" + value + "\"");
+    throw std::invalid_argument("expected on/off, true/false or yes/no, got \"" + value + "\"");
 }
 
 std::string shownMount(const std::string& mount) {
@@ -105,6 +105,7 @@ void AppRegistry::load() {
                 if (key == "body_limit") base.bodyLimit = parseSize(value);
                 if (key == "timeout") base.timeout = parseDuration(value);
                 if (key == "disabled") disabled = isTrue(value);
+                if (key == "request_buffering") base.requestBuffering = isTrue(value);
             }
         } catch (const std::exception& e) {
             refuse(file.string() + ": config [app." + name + "] " + badKey + ": " + e.what());

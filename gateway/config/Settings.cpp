@@ -70,6 +70,8 @@ const std::pair<std::string_view, Setter> kSetters[] = {
     {"header-timeout", [](Settings& s, std::string_view v) { s.headerTimeout = parseDuration(v); }},
     {"idle-timeout", [](Settings& s, std::string_view v) { s.idleTimeout = parseDuration(v); }},
     {"write-timeout", [](Settings& s, std::string_view v) { s.writeTimeout = parseDuration(v); }},
+    {"body-timeout", [](Settings& s, std::string_view v) { s.bodyTimeout = parseDuration(v); }},
+    {"min-body-rate", [](Settings& s, std::string_view v) { s.minBodyRate = parseSize(v); }},
     {"shutdown-grace", [](Settings& s, std::string_view v) { s.shutdownGrace = parseDuration(v); }},
     {"file-cache-validity",
      [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},
@@ -166,7 +168,7 @@ void Settings::validate() const {
         throw std::invalid_argument("max-request-line + max-header-bytes must stay under 16m");
     for (auto [name, value] :
          {std::pair{"header-timeout", headerTimeout}, std::pair{"idle-timeout", idleTimeout},
-          std::pair{"write-timeout", writeTimeout}})
+          std::pair{"write-timeout", writeTimeout}, std::pair{"body-timeout", bodyTimeout}})
         if (value.count() <= 0)
             throw std::invalid_argument(std::string(name) + " must be greater than 0");
 }

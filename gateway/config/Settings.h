@@ -42,6 +42,10 @@ struct Settings {
     std::chrono::milliseconds headerTimeout{15000};  ///< request head must arrive within → 408
     std::chrono::milliseconds idleTimeout{60000};    ///< keep-alive idle → close
     std::chrono::milliseconds writeTimeout{60000};   ///< no write progress → close
+    std::chrono::milliseconds bodyTimeout{15000};    ///< longest pause between body reads → 408
+    /// Slowest average upload accepted once a body has been arriving for 10 s (bytes per second,
+    /// like Apache's mod_reqtimeout MinRate) → 408; 0 = no minimum.
+    std::uint64_t minBodyRate = 1024;
     std::chrono::milliseconds shutdownGrace{10000};  ///< SIGTERM: in-flight work gets this long
 
     /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,

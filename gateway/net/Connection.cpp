@@ -12,8 +12,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include <Poco/Logger.h>
+
 #include "gateway/http/ResponseWriter.h"
 #include "gateway/net/ConnectionManager.h"
+#include "gateway/net/HandlerPool.h"
+#include "gateway/net/PoolChannel.h"
+#include "gateway/net/RequestBody.h"
 #include "gateway/obs/AccessLog.h"
 #include "gateway/route/Router.h"
 
@@ -24,6 +29,8 @@ Connection::Connection(ConnectionManager& manager)
     _timer.owner = this;
 }
 
+Connection::~Connection() = default;
+
 void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     _fd = fd;
     _state = State::Head;
@@ -32,8 +39,8 @@ void Connection::open(int fd, const sockaddr_in6& peer, std::int64_t nowMs) {
     _eofPending = false;
     _closeAfterWrite = false;
     _lingerOnClose = false;
-    _drainChunked = false;
-    _drainRemaining = 0;
+    _bodyRead = false;
+    _unread.reset();
     _inBegin = _inEnd = 0;
     _outSent = 0;
     _bodyRemaining = 0;
@@ -135,7 +142,7 @@ bool Connection::readInput() {
             _in = std::move(bigger);
             _inCapacity = grown;
         } else {
-            respondError(431, nullptr);
+            respondError(431, nullptr, "request head larger than the read buffer");
             return true;
         }
     }
@@ -162,6 +169,7 @@ bool Connection::readInput() {
 }
 
 Connection::Progress Connection::consumeInput() {
+    if (_state == State::ReadBody) return readBody();
     if (_state == State::Body) {
         const Progress progress = drainBody();
         if (progress != Progress::Continue) return progress;
@@ -178,7 +186,7 @@ Connection::Progress Connection::consumeInput() {
             }
             return Progress::NeedInput;
         case RequestParser::Status::Error:
-            respondError(_parser.errorStatus(), nullptr);
+            respondError(_parser.errorStatus(), nullptr, _parser.errorReason());
             return Progress::Continue;
         case RequestParser::Status::Complete:
             handleRequest(request);
@@ -189,44 +197,80 @@ Connection::Progress Connection::consumeInput() {
     return Progress::Stop;
 }
 
+Connection::Progress Connection::readBody() {
+    // The head stays at the front of the buffer (the request is parsed again from it once the
+    // body is complete); body bytes after it are fed to the RequestBody and dropped from the
+    // buffer, so it never holds more than one read's worth of them.
+    const std::uint32_t bodyStart = _inBegin + static_cast<std::uint32_t>(_parser.consumed());
+    std::size_t used = 0;
+    const RequestBody::Status status =
+        _body->feed({_in.get() + bodyStart, _inEnd - bodyStart}, used);
+    std::memmove(_in.get() + bodyStart, _in.get() + bodyStart + used, _inEnd - bodyStart - used);
+    _inEnd -= static_cast<std::uint32_t>(used);
+    if (status == RequestBody::Status::Error) {
+        respondError(_body->errorStatus(), nullptr, _body->errorReason());
+        return Progress::Continue;
+    }
+    if (status == RequestBody::Status::NeedMore) {
+        if (used == 0) return Progress::NeedInput;
+        if (belowMinimumRate(_body->size(), _manager.nowMs() - _bodyStartMs,
+                             _manager.settings().minBodyRate)) {
+            respondError(408, nullptr, "request body arriving below --min-body-rate");
+            return Progress::Continue;
+        }
+        _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
+        return Progress::NeedInput;
+    }
+    TimeoutList::unlink(_timer);
+    _state = State::Head;
+    _bodyRead = true;
+    Request& request = _manager.scratchRequest();  // other connections used it meanwhile
+    _parser.reset();
+    _parser.parse({_in.get() + _inBegin, _inEnd - _inBegin}, request);
+    dispatch(request);
+    return _state == State::Closed || _state == State::Offloaded ? Progress::Stop
+                                                                 : Progress::Continue;
+}
+
 Connection::Progress Connection::drainBody() {
-    if (!_drainChunked) {
-        const std::uint64_t take = std::min<std::uint64_t>(_drainRemaining, _inEnd - _inBegin);
+    if (!_unread.chunked) {
+        const std::uint64_t take = std::min<std::uint64_t>(_unread.bytes, _inEnd - _inBegin);
         consume(static_cast<std::size_t>(take));
-        _drainRemaining -= take;
-        if (_drainRemaining > 0) {
-            if (take > 0) _manager.headTimeouts().arm(_timer, _manager.nowMs());
+        _unread.bytes -= take;
+        if (_unread.bytes > 0) {
+            if (take > 0) _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
             return Progress::NeedInput;
         }
     } else {
-        for (;;) {
+        while (!_unread.chunkedDone) {
             std::size_t used = 0;
             std::string_view data;
             const auto status =
-                _chunked.next({_in.get() + _inBegin, _inEnd - _inBegin}, used, data);
+                _unread.decoder.next({_in.get() + _inBegin, _inEnd - _inBegin}, used, data);
             consume(used);
             if (status == ChunkedDecoder::Status::Data) continue;
             if (status == ChunkedDecoder::Status::Done) break;
             if (status == ChunkedDecoder::Status::NeedMore) {
-                if (used > 0) _manager.headTimeouts().arm(_timer, _manager.nowMs());
+                if (used > 0) _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
                 return Progress::NeedInput;
             }
             close();  // a malformed or oversized body after the response: nothing to answer
             return Progress::Stop;
         }
     }
+    _unread.reset();
+    TimeoutList::unlink(_timer);
     _state = State::Head;
     return Progress::Continue;
 }
 
-int Connection::checkBeforeRouting(const Request& request) const {
-    const Settings& settings = _manager.settings();
-    if (request.contentLength > 0 &&
-        static_cast<std::uint64_t>(request.contentLength) > settings.maxBodyBytes)
-        return 413;
+int Connection::checkBeforeRouting(const Request& request, const char*& reason) const {
     // Only 100-continue is known (and on HTTP/1.0 it is ignored, RFC 9110 §10.1.1).
     const HeaderField* expect = request.find("Expect");
-    if (expect && !equalsIgnoreCase(expect->value, "100-continue")) return 417;
+    if (expect && !equalsIgnoreCase(expect->value, "100-continue")) {
+        reason = "unsupported Expect";
+        return 417;
+    }
     return 0;
 }
 
@@ -235,11 +279,51 @@ void Connection::handleRequest(Request& request) {
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
 
-    if (const int status = checkBeforeRouting(request)) {
-        respondError(status, &request);
+    const char* reason = "";
+    if (const int status = checkBeforeRouting(request, reason)) {
+        respondError(status, &request, reason);
         return;
     }
+    if (request.hasBody()) {
+        BodyPolicy policy = _manager.router().bodyPolicy(request);
+        if (policy.limit == 0) policy.limit = _manager.settings().maxBodyBytes;
+        if (request.contentLength > 0 &&
+            static_cast<std::uint64_t>(request.contentLength) > policy.limit) {
+            respondError(413, &request, "Content-Length larger than the body limit");
+            return;
+        }
+        if (startReadingBody(request, policy)) return;
+        // Left on the socket: the handler's job streams it, or it is drained after the response.
+        _unread.chunked = request.chunked;
+        _unread.chunkedDone = false;
+        _unread.bytes = request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
+        if (request.chunked) _unread.decoder.reset(policy.limit);
+    }
+    dispatch(request);
+}
 
+bool Connection::startReadingBody(const Request& request, const BodyPolicy& policy) {
+    // The policy of the handler the request goes to decides: an app gets its body read here first (unless it streams it
+    // itself); a handler that ignores bodies has a chunked one decoded here, so that broken
+    // framing is answered 400 rather than after a 200 (as nginx does); a Content-Length body it
+    // ignores is drained after the response, and one the client holds back for
+    // "100 Continue" is never asked for.
+    const bool store = policy.mode == BodyPolicy::Mode::Buffer;
+    if (policy.mode == BodyPolicy::Mode::Stream) return false;
+    if (!store && (!request.chunked || request.expectContinue)) return false;
+    if (!_body) _body = std::make_unique<RequestBody>();
+    _body->start(request, policy.limit, store);
+    _state = State::ReadBody;
+    _bodyStartMs = _manager.nowMs();
+    _manager.bodyTimeouts().arm(_timer, _bodyStartMs);
+    if (request.expectContinue) {  // flushed by drive() before reading on
+        _out = std::make_unique<std::string>(ResponseWriter::continueLine());
+        _outSent = 0;
+    }
+    return true;
+}
+
+void Connection::dispatch(Request& request) {
     request.remoteAddress = peerAddress();
     request.remotePort = ntohs(_peer.sin6_port);
     request.localAddress = _manager.settings().bind;
@@ -256,27 +340,9 @@ void Connection::route(Request& request, const Handler* after) {
         return;
     }
 
-    bool keepAlive = request.keepAlive && !response.closeConnection && !_manager.shuttingDown();
-    if (request.hasBody()) {
-        // Handlers that did not read the body leave it to us: discard a small one, else close.
-        // With Expect: 100-continue the client may never send it, so the connection ends.
-        if (request.expectContinue ||
-            (!request.chunked && static_cast<std::uint64_t>(request.contentLength) > kDrainLimit)) {
-            keepAlive = false;
-            _lingerOnClose = true;
-        } else {
-            _state = State::Body;
-            _drainChunked = request.chunked;
-            _drainRemaining =
-                request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
-            if (_drainChunked) _chunked.reset(kDrainLimit);
-        }
-    }
-    if (!keepAlive)
-        _closeAfterWrite = true;
-    else
-        setNoDelay();
-
+    // With Expect: 100-continue and no 100 sent, the client may never send the body.
+    const bool keepAlive =
+        settle(request.keepAlive && !response.closeConnection, request.expectContinue);
     const bool withBody = !request.isHead() && response.status != 304 && response.status != 204;
     std::string& head = _manager.scratchHead();
     head.clear();
@@ -289,13 +355,123 @@ void Connection::route(Request& request, const Handler* after) {
     response.reset();
     if (_state == State::Closed) return;
     consume(_parser.consumed());
-    _parser.reset();
+    endRequest();
 }
 
-void Connection::respondError(int status, const Request* request) {
+bool Connection::settle(bool keepAlive, bool continuePending) {
+    // The one keep-alive decision after a response, for the loop and the pool alike: what is
+    // left of the request body is drained when that is cheap (a chunked rest, or up to
+    // kDrainLimit bytes), else the connection ends with this response.
+    keepAlive = keepAlive && !_manager.shuttingDown();
+    if (_unread.pending()) {
+        _lingerOnClose = true;  // the client may still be sending
+        if (continuePending || (!_unread.chunked && _unread.bytes > kDrainLimit))
+            keepAlive = false;
+        else if (keepAlive) {
+            _state = State::Body;
+            _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
+        }
+    }
+    if (!keepAlive)
+        _closeAfterWrite = true;
+    else
+        setNoDelay();
+    return keepAlive;
+}
+
+void Connection::endRequest() {
+    _parser.reset();
+    if (_bodyRead) {
+        _bodyRead = false;
+        _body->clear();
+    }
+}
+
+void Connection::offload(const Request& request, Response& response, const Handler* handler) {
+    HandlerPool* pool = _manager.handlerPool();
+    if (!pool) {  // a handler offloaded but the worker has no pool: a wiring bug, not the client's
+        Poco::Logger::get("gateway").error("handler offloaded a request but there is no pool");
+        respondError(500, &request, "no handler pool");
+        return;
+    }
+    _channel = std::make_unique<PoolChannel>(_manager.settings(), _fd, request,
+                                             std::move(response.offload), handler);
+    const std::uint32_t bodyStart = _inBegin + static_cast<std::uint32_t>(_parser.consumed());
+    if (_bodyRead) {
+        _channel->readFrom(_body.get());
+        _channel->continueAlreadySent();
+    } else {
+        _channel->streamFrom({_in.get(), bodyStart, _inEnd, &_unread});
+    }
+    if (response.offloadTimeoutMs > 0) {
+        _channel->setDeadline(_manager.nowMs() + response.offloadTimeoutMs);
+        _manager.watch(*this);
+    }
+    response.reset();
+    _state = State::Offloaded;
+    setNoDelay();  // streamed chunks must not wait for acknowledgements
+    TimeoutList::unlink(_timer);
+    pool->submit([this] {
+        _channel->run();
+        _manager.loop().post([this] { finishOffload(); });
+    });
+}
+
+bool Connection::watchDeadline(std::int64_t nowMs) {
+    return _state == State::Offloaded && _channel &&
+           _channel->watchDeadline(nowMs, _manager.date().get());
+}
+
+void Connection::finishOffload() {
+    PoolChannel& channel = *_channel;
+    if (channel.declined()) {
+        // Route on from the declining handler. Nothing of the body was read by it, so the
+        // connection continues as if the handler had declined on the loop.
+        Request& request = _manager.scratchRequest();
+        request = channel.request();
+        const Handler* after = channel.handler();
+        _channel.reset();
+        _state = State::Head;
+        route(request, after);
+        if (_state != State::Offloaded) drive();
+        return;
+    }
+    _manager.accessLog().record(channel.request(), peerAddress(), channel.status(),
+                                channel.bytesSent(), EventLoop::nowUs() - _requestStartUs,
+                                _manager.date().now());
+    if (_bodyRead) {
+        _inBegin += static_cast<std::uint32_t>(_parser.consumed());
+    } else {
+        // A streamed body: the buffer is consumed up to where the job stopped reading; a
+        // chunked one may have left bytes (the start of the next request) in its side buffer.
+        _inBegin = channel.bufferPosition();
+        if (const std::string_view side = channel.sideInput(); !side.empty()) {
+            std::memmove(_in.get(), side.data(), side.size());
+            _inBegin = 0;
+            _inEnd = static_cast<std::uint32_t>(side.size());
+        }
+    }
+    if (_inBegin == _inEnd) _inBegin = _inEnd = 0;
+    const bool reusable = channel.reusable();
+    const bool continuePending = channel.continuePending();
+    _channel.reset();
+    _state = State::Head;
+    endRequest();
+    settle(reusable, continuePending);
+    _readable = true;  // events were ignored meanwhile: look for ourselves
+    drive();
+}
+
+void Connection::respondError(int status, const Request* request, const char* reason) {
     _requestStartUs = EventLoop::nowUs();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
+    // The client's mistake, not ours: INFO, naming the client (nginx logs these at info too).
+    Poco::Logger& logger = Poco::Logger::get("gateway");
+    if (logger.information())
+        logger.information("client " + std::string(peerAddress()) + ":" +
+                           std::to_string(ntohs(_peer.sin6_port)) + ": " + std::to_string(status) +
+                           " " + reason);
     std::string& head = _manager.scratchHead();
     head.clear();
     const bool withBody = !(request && request->isHead());
@@ -434,7 +610,8 @@ void Connection::startLingering() {
     // Half-close and discard what the client still sends for a moment, so our final response
     // is not destroyed by a reset caused by unread input. Not needed when everything the client
     // sent was read (the common "Connection: close"): then close at once.
-    const bool unread = _lingerOnClose || _readable || _inBegin != _inEnd || _state == State::Body;
+    const bool unread = _lingerOnClose || _readable || _inBegin != _inEnd ||
+                        _state == State::Body || _state == State::ReadBody;
     if (_peerClosed || !unread) {
         close();
         return;
@@ -465,7 +642,12 @@ void Connection::onTimeout() {
     TimeoutList::unlink(_timer);
     if (expired == &_manager.headTimeouts() && _state == State::Head && _inBegin != _inEnd &&
         !pendingOutput()) {
-        respondError(408, nullptr);  // slowloris: answer, then close
+        respondError(408, nullptr, "request head not complete within --header-timeout");
+        drive();
+        return;
+    }
+    if (expired == &_manager.bodyTimeouts() && _state == State::ReadBody && !pendingOutput()) {
+        respondError(408, nullptr, "request body stalled past --body-timeout");
         drive();
         return;
     }
@@ -486,6 +668,7 @@ void Connection::shutdown() {
     }
     // A partial head may still complete: its response then carries "Connection: close".
     if (pendingOutput() || _state == State::Body) _closeAfterWrite = true;
+    // A body being read (ReadBody) finishes first; its response then carries "Connection: close".
 }
 
 void Connection::close() {
@@ -494,6 +677,8 @@ void Connection::close() {
     ::close(_fd);  // also removes it from epoll
     _fd = -1;
     _state = State::Closed;
+    if (_bodyRead) _body->clear();  // its memory or temporary file
+    _bodyRead = false;
     _inBegin = _inEnd = 0;
     releaseInputIfEmpty();
     _out.reset();

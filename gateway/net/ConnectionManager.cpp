@@ -25,7 +25,8 @@ ConnectionManager::ConnectionManager(EventLoop& loop, Router& router, AccessLog&
       _headTimeouts(settings.headerTimeout.count()),
       _idleTimeouts(settings.idleTimeout.count()),
       _writeTimeouts(settings.writeTimeout.count()),
-      _lingerTimeouts(std::min<std::int64_t>(kLingerMs, settings.headerTimeout.count())) {
+      _lingerTimeouts(std::min<std::int64_t>(kLingerMs, settings.headerTimeout.count())),
+      _bodyTimeouts(settings.bodyTimeout.count()) {
     _head.reserve(4096);
     _response.headers.reserve(1024);
 }
@@ -68,7 +69,7 @@ void ConnectionManager::expire(TimeoutList& list, std::int64_t nowMs) {
 void ConnectionManager::tick(std::int64_t nowMs) {
     _nowMs = nowMs;
     _date.refresh();
-    for (TimeoutList* list : {&_headTimeouts, &_idleTimeouts, &_writeTimeouts, &_lingerTimeouts})
+    for (TimeoutList* list : {&_headTimeouts, &_idleTimeouts, &_writeTimeouts, &_lingerTimeouts, &_bodyTimeouts})
         expire(*list, nowMs);
     std::erase_if(_watched, [nowMs](Connection* c) { return !c->watchDeadline(nowMs); });
     for (Connection* connection : _closing) _free.push_back(connection);

@@ -67,6 +67,7 @@ public:
     TimeoutList& idleTimeouts() { return _idleTimeouts; }
     TimeoutList& writeTimeouts() { return _writeTimeouts; }
     TimeoutList& lingerTimeouts() { return _lingerTimeouts; }
+    TimeoutList& bodyTimeouts() { return _bodyTimeouts; }
 
     /// A connection closed its socket: recycle it after the current batch of events.
     void closed(Connection& connection);
@@ -96,6 +97,7 @@ private:
     TimeoutList _idleTimeouts;
     TimeoutList _writeTimeouts;
     TimeoutList _lingerTimeouts;
+    TimeoutList _bodyTimeouts;
 
     std::vector<Connection*> _open;     ///< serving now
     std::vector<Connection*> _closing;  ///< closed in this batch: not reusable until tick()

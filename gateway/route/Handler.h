@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include "gateway/http/Request.h"
 #include "gateway/http/Response.h"
 
@@ -11,6 +13,17 @@ enum class HandlerResult : unsigned char {
     Offload,   ///< run Response::offload on the handler pool with a ClientChannel
 };
 
+/// What the connection does with a request body before the handler runs.
+struct BodyPolicy {
+    enum class Mode : std::uint8_t {
+        Discard,  ///< the handler ignores bodies: a chunked one is decoded (framing checked), dropped
+        Buffer,   ///< read all of it on the event loop first; the handler gets the buffered bytes
+        Stream,   ///< the handler's offloaded job reads it from the socket itself
+    };
+    Mode mode = Mode::Discard;
+    std::uint64_t limit = 0;  ///< largest body accepted (→ 413); 0 = the server's --max-body
+};
+
 /// The one interface every handler implements. Routing knows no concrete handler.
 class Handler {
 public:
@@ -20,6 +33,8 @@ public:
     /// still percent-encoded. Work that may block goes into Response::offload (→ Offload).
     virtual HandlerResult handle(const Request& request, std::string_view pathInfo,
                                  Response& response) = 0;
+    /// Asked before the body is read, for requests that have one.
+    virtual BodyPolicy bodyPolicy() const { return {}; }
 };
 
 }  // namespace gateway

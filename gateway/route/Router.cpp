@@ -32,4 +32,13 @@ HandlerResult Router::dispatch(const Request& request, Response& response, const
     return result;
 }
 
+BodyPolicy Router::bodyPolicy(const Request& request) const {
+    BodyPolicy policy = _fallback.bodyPolicy();
+    _mounts.forEachMatch(request.path, [&](const MountTable::Mount& mount, std::string_view) {
+        policy = mount.handler->bodyPolicy();
+        return true;
+    });
+    return policy;
+}
+
 }  // namespace gateway

@@ -19,6 +19,10 @@ public:
     HandlerResult dispatch(const Request& request, Response& response,
                            const Handler* after = nullptr, const Handler** chosen = nullptr);
 
+    /// The body policy of the handler a request with a body goes to first (its longest mount,
+    /// else the fallback).
+    BodyPolicy bodyPolicy(const Request& request) const;
+
 private:
     MountTable _mounts;
     Handler& _fallback;

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "gateway/http/ChunkedDecoder.h"
+#include "gateway/http/Request.h"
+
+namespace gateway {
+
+/// A request body read by the event loop before its handler runs (request buffering, as nginx
+/// does for proxied requests): the loop feeds it whatever arrives, without blocking; it
+/// de-chunks, enforces the size limit, and keeps the bytes in memory up to kMemoryLimit, beyond
+/// that in an anonymous temporary file. The handler's pool thread then reads the stored bytes,
+/// so no pool thread ever waits for a slow client. With `store` off the bytes are only framed
+/// and counted (a body nobody reads: its framing must still be valid).
+class RequestBody {
+public:
+    enum class Status : std::uint8_t { NeedMore, Done, Error };
+
+    /// Bodies up to this size stay in memory; larger ones move to a temporary file.
+    static constexpr std::size_t kMemoryLimit = 64 * 1024;
+
+    RequestBody() = default;
+    ~RequestBody();
+    RequestBody(const RequestBody&) = delete;
+    RequestBody& operator=(const RequestBody&) = delete;
+
+    /// Start a body framed as `request` says (Content-Length or chunked), at most `limit` bytes
+    /// (a Content-Length over the limit is the caller's 413, before it starts).
+    void start(const Request& request, std::uint64_t limit, bool store);
+
+    /// Consume body bytes from `input`; `used` says how many (fewer than offered only at Done:
+    /// the rest is the next request).
+    Status feed(std::string_view input, std::size_t& used);
+
+    /// After Error: 400 (broken framing), 413 (over the limit) or 500 (no temporary file).
+    int errorStatus() const { return _errorStatus; }
+    /// After Error: what was wrong, for the log.
+    const char* errorReason() const { return _errorReason; }
+    bool done() const { return _status == Status::Done; }
+    /// Decoded bytes received so far.
+    std::uint64_t size() const { return _size; }
+
+    /// Pool thread, after Done: copy up to `capacity` stored bytes; 0 at the end. -1 when the
+    /// temporary file cannot be read.
+    std::ptrdiff_t read(void* buffer, std::size_t capacity);
+
+    /// Release memory and the temporary file.
+    void clear();
+
+private:
+    Status fail(int status, const char* reason);
+    bool append(std::string_view data);
+
+    ChunkedDecoder _decoder;
+    bool _chunked = false;
+    bool _store = false;
+    Status _status = Status::Done;
+    std::uint64_t _remaining = 0;  ///< Content-Length bytes still to come
+    std::uint64_t _limit = 0;
+    std::uint64_t _size = 0;
+    std::uint64_t _readOffset = 0;
+    std::string _memory;
+    int _file = -1;  ///< the temporary file, once the body outgrew kMemoryLimit
+    int _errorStatus = 0;
+    const char* _errorReason = "";
+};
+
+}  // namespace gateway
