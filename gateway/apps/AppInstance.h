@@ -26,7 +26,7 @@ public:
         /// The event loop reads the whole body before the app runs (no pool thread waits on a
         /// slow client); off = the app streams it from the socket itself.
         bool requestBuffering = true;
-        bool multiprocess = false;             ///< more than one worker process serves
+        bool multiprocess = false;  ///< more than one worker process serves
     };
 
     AppInstance(std::shared_ptr<LoadedApp> app, Config config);

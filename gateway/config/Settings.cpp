@@ -76,9 +76,8 @@ const std::pair<std::string_view, Setter> kSetters[] = {
     {"file-cache-validity",
      [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},
     {"file-cache-entries",
-     [](Settings& s, std::string_view v) {
-         s.fileCacheEntries = parseBounded<std::size_t>(v, 0, 1000000);
-     }},
+     [](Settings& s,
+        std::string_view v) { s.fileCacheEntries = parseBounded<std::size_t>(v, 0, 1000000); }},
 };
 
 }  // namespace

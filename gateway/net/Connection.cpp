@@ -303,11 +303,11 @@ void Connection::handleRequest(Request& request) {
 }
 
 bool Connection::startReadingBody(const Request& request, const BodyPolicy& policy) {
-    // The policy of the handler the request goes to decides: an app gets its body read here first (unless it streams it
-    // itself); a handler that ignores bodies has a chunked one decoded here, so that broken
-    // framing is answered 400 rather than after a 200 (as nginx does); a Content-Length body it
-    // ignores is drained after the response, and one the client holds back for
-    // "100 Continue" is never asked for.
+    // The policy of the handler the request goes to decides: an app gets its body read here first
+    // (unless it streams it itself); a handler that ignores bodies has a chunked one decoded here,
+    // so that broken framing is answered 400 rather than after a 200 (as nginx does); a
+    // Content-Length body it ignores is drained after the response, and one the client holds back
+    // for "100 Continue" is never asked for.
     const bool store = policy.mode == BodyPolicy::Mode::Buffer;
     if (policy.mode == BodyPolicy::Mode::Stream) return false;
     if (!store && (!request.chunked || request.expectContinue)) return false;

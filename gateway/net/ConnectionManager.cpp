@@ -69,7 +69,8 @@ void ConnectionManager::expire(TimeoutList& list, std::int64_t nowMs) {
 void ConnectionManager::tick(std::int64_t nowMs) {
     _nowMs = nowMs;
     _date.refresh();
-    for (TimeoutList* list : {&_headTimeouts, &_idleTimeouts, &_writeTimeouts, &_lingerTimeouts, &_bodyTimeouts})
+    for (TimeoutList* list :
+         {&_headTimeouts, &_idleTimeouts, &_writeTimeouts, &_lingerTimeouts, &_bodyTimeouts})
         expire(*list, nowMs);
     std::erase_if(_watched, [nowMs](Connection* c) { return !c->watchDeadline(nowMs); });
     for (Connection* connection : _closing) _free.push_back(connection);

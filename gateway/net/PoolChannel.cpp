@@ -229,13 +229,13 @@ bool PoolChannel::sendHead(const Response& head, std::int64_t contentLength, boo
         return false;
     }
     _status = head.status;
-    _dropBody =
-        _request.isHead() || head.status == 204 || head.status == 304 || head.status < 200;
+    _dropBody = _request.isHead() || head.status == 204 || head.status == 304 || head.status < 200;
     ResponseWriter::Framing framing = ResponseWriter::Framing::Length;
     if (contentLength < 0 && !_request.isHead())
         framing = _request.versionMinor >= 1 ? ResponseWriter::Framing::Chunked
                                              : ResponseWriter::Framing::Close;
-    const bool keepAlive = !close && _request.keepAlive && framing != ResponseWriter::Framing::Close;
+    const bool keepAlive =
+        !close && _request.keepAlive && framing != ResponseWriter::Framing::Close;
     _close = !keepAlive;
     _chunkedOut = framing == ResponseWriter::Framing::Chunked && !_dropBody;
     _declaredLength = contentLength;

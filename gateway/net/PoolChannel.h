@@ -59,7 +59,8 @@ public:
     std::uint64_t bytesSent() const { return _bytesSent; }
     /// The connection may serve another request (as far as this response is concerned).
     bool reusable() const {
-        return !_close && !_failed && !_expired && _request.keepAlive && _bodyError == ReadStatus::Ok;
+        return !_close && !_failed && !_expired && _request.keepAlive &&
+               _bodyError == ReadStatus::Ok;
     }
     /// The client was asked for the body (100 Continue) or it was read from: it may be sending.
     bool continuePending() const { return _request.expectContinue && !_continueSent; }

@@ -53,8 +53,7 @@ void RequestBody::start(const Request& request, std::uint64_t limit, bool store)
     _remaining = request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
     if (_chunked) _decoder.reset(limit);
     _status = Status::NeedMore;
-    if (!_chunked && _remaining == 0)
-        _status = Status::Done;
+    if (!_chunked && _remaining == 0) _status = Status::Done;
 }
 
 RequestBody::Status RequestBody::fail(int status, const char* reason) {
@@ -120,7 +119,7 @@ bool RequestBody::append(std::string_view data) {
 }
 
 std::ptrdiff_t RequestBody::read(void* buffer, std::size_t capacity) {
-    const std::uint64_t left = _size - _readOffset;
+    const std::uint64_t left = _store ? _size - _readOffset : 0;
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, left));
     if (want == 0) return 0;
     if (_file < 0) {

@@ -44,8 +44,8 @@ public:
     /// Decoded bytes received so far.
     std::uint64_t size() const { return _size; }
 
-    /// Pool thread, after Done: copy up to `capacity` stored bytes; 0 at the end. -1 when the
-    /// temporary file cannot be read.
+    /// Pool thread, after Done: copy up to `capacity` stored bytes; 0 at the end (at once when
+    /// nothing was stored); -1 when the temporary file cannot be read.
     std::ptrdiff_t read(void* buffer, std::size_t capacity);
 
     /// Release memory and the temporary file.

@@ -16,7 +16,8 @@ enum class HandlerResult : unsigned char {
 /// What the connection does with a request body before the handler runs.
 struct BodyPolicy {
     enum class Mode : std::uint8_t {
-        Discard,  ///< the handler ignores bodies: a chunked one is decoded (framing checked), dropped
+        Discard,  ///< the handler ignores bodies: a chunked one is decoded (framing checked),
+                  ///< dropped
         Buffer,   ///< read all of it on the event loop first; the handler gets the buffered bytes
         Stream,   ///< the handler's offloaded job reads it from the socket itself
     };

@@ -21,15 +21,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/AppsFixture.h"
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/HttpFetch.h"
 #include "tests/support/RawClient.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TempDir.h"
-
-#ifndef GATEWAY_APPS_DIR
-#error "GATEWAY_APPS_DIR must name the folder of the example app plugins"
-#endif
 
 using namespace gateway::test;
 using namespace std::chrono_literals;
@@ -39,94 +36,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const std::string kHello = "Hello, World!";
-
-std::string sha256Hex(const std::string& bytes) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(bytes);
-    return Poco::DigestEngine::digestToHex(sha.digest());
-}
-
-/// echo's answer: {"environ": {...}, "body_length": N, "body_sha256": "hex"}.
-struct EchoResult {
-    Poco::JSON::Object::Ptr environ;
-    std::uint64_t bodyLength = 0;
-    std::string bodySha256;
-
-    std::optional<std::string> env(const std::string& name) const {
-        if (!environ->has(name)) return std::nullopt;
-        return environ->getValue<std::string>(name);
-    }
-};
-
-EchoResult parseEcho(const std::string& json) {
-    Poco::JSON::Parser parser;
-    const auto root = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-    EchoResult r;
-    r.environ = root->getObject("environ");
-    if (!r.environ) throw std::runtime_error("no environ object in: " + json);
-    r.bodyLength = root->getValue<std::uint64_t>("body_length");
-    r.bodySha256 = root->getValue<std::string>("body_sha256");
-    return r;
-}
-
-/// Peak resident set size (VmHWM) of a process, in KiB; 0 when unreadable.
-std::uint64_t peakRssKiB(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6));
-    return 0;
-}
-
-/// Deterministic bytes produced piece by piece (xorshift64), so a large upload never exists
-/// whole in memory.
-class ByteGenerator {
-public:
-    void fill(std::string& buffer) {
-        for (std::size_t i = 0; i < buffer.size(); i += 8) {
-            _x ^= _x << 13;
-            _x ^= _x >> 7;
-            _x ^= _x << 17;
-            for (std::size_t b = 0; b < 8 && i + b < buffer.size(); ++b)
-                buffer[i + b] = static_cast<char>(_x >> (8 * b));
-        }
-    }
-
-private:
-    std::uint64_t _x = 0x9E3779B97F4A7C15ull;
-};
-
-std::string chunked(const std::string& body, std::size_t piece) {
-    std::string out;
-    char size[32];
-    for (std::size_t at = 0; at < body.size(); at += piece) {
-        const std::string part = body.substr(at, piece);
-        std::snprintf(size, sizeof size, "%zx\r\n", part.size());
-        out += size + part + "\r\n";
-    }
-    return out + "0\r\n\r\n";
-}
-
-class AppsExamples : public GatewayFixture {
-protected:
-    /// Starts the gateway on the built example apps, with a config file holding `config` when
-    /// it is not empty.
-    ::testing::AssertionResult startApps(const std::string& config = "",
-                                         std::vector<std::string> args = {}) {
-        args.insert(args.end(), {"--apps", GATEWAY_APPS_DIR});
-        if (!config.empty()) {
-            writeFile(root() / "gateway.ini", config);
-            args.insert(args.end(), {"--config", (root() / "gateway.ini").string()});
-        }
-        return startGateway(args);
-    }
-
-    /// One raw request on a fresh connection, one response.
-    RawResponse raw(const std::string& bytes, bool head = false, RawClient::Ms timeout = 5s) {
-        RawClient client(port());
-        client.send(bytes);
-        return client.readResponse(head, timeout);
-    }
-};
 
 // --- hello, hello_c ----------------------------------------------------------------------------
 

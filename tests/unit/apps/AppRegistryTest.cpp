@@ -99,6 +99,34 @@ TEST_F(AppRegistryTest, BadConfigValueRefusesThatApp) {
     EXPECT_NE(registry.refusals()[0].find("body_limit"), std::string::npos);
 }
 
+TEST_F(AppRegistryTest, RequestBufferingIsOnUnlessTurnedOff) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    add("declines");
+    _settings.appSections["declines"] = {{"request_buffering", "off"}};
+    AppRegistry registry(_settings);
+    registry.load();
+    ASSERT_EQ(registry.hosts().size(), 2u);
+    for (const auto& host : registry.hosts()) {
+        const bool streams = host->instance().mount() == "/declines";
+        EXPECT_EQ(host->instance().config().requestBuffering, !streams);
+        EXPECT_EQ(host->bodyPolicy().mode,
+                  streams ? BodyPolicy::Mode::Stream : BodyPolicy::Mode::Buffer);
+        EXPECT_EQ(host->bodyPolicy().limit, _settings.maxBodyBytes);
+    }
+}
+
+TEST_F(AppRegistryTest, BadRequestBufferingValueRefusesThatApp) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    _settings.appSections["good"] = {{"request_buffering", "sometimes"}};
+    AppRegistry registry(_settings);
+    registry.load();
+    EXPECT_TRUE(registry.hosts().empty());
+    ASSERT_EQ(registry.refusals().size(), 1u);
+    EXPECT_NE(registry.refusals()[0].find("request_buffering"), std::string::npos);
+}
+
 TEST(AppRegistry, ParseMounts) {
     EXPECT_EQ(AppRegistry::parseMounts(" /a , b/ ,, /"),
               (std::vector<std::string>{"/a", "/b", ""}));

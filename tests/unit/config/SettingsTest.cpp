@@ -68,7 +68,11 @@ TEST(Settings, SetByNameParsesValues) {
     settings.set("header-timeout", "300ms");
     settings.set("max-body", "1m");
     settings.set("log-level", "debug");
+    settings.set("body-timeout", "5s");
+    settings.set("min-body-rate", "2k");
     EXPECT_EQ(settings.port, 0);
+    EXPECT_EQ(settings.bodyTimeout.count(), 5000);
+    EXPECT_EQ(settings.minBodyRate, 2048u);
     EXPECT_EQ(settings.bind, "::1");
     EXPECT_EQ(settings.headerTimeout.count(), 300);
     EXPECT_EQ(settings.maxBodyBytes, 1u << 20);
@@ -100,6 +104,18 @@ TEST(Settings, ValidateRejectsZeroTimeouts) {
     EXPECT_NO_THROW(settings.validate());
     settings.idleTimeout = std::chrono::milliseconds(0);
     EXPECT_THROW(settings.validate(), std::invalid_argument);
+    settings = Settings{};
+    settings.bodyTimeout = std::chrono::milliseconds(0);
+    EXPECT_THROW(settings.validate(), std::invalid_argument);
+}
+
+TEST(Settings, BodyLimitsDefaultLikeModReqtimeout) {
+    const Settings settings;
+    EXPECT_EQ(settings.bodyTimeout.count(), 15000);
+    EXPECT_EQ(settings.minBodyRate, 1024u);
+    Settings off;
+    off.set("min-body-rate", "0");
+    EXPECT_EQ(off.minBodyRate, 0u);
 }
 
 }  // namespace
