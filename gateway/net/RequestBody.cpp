@@ -52,6 +52,10 @@ void RequestBody::start(const Request& request, std::uint64_t limit, bool store)
     _errorReason = "";
     _remaining = request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
     if (_chunked) _decoder.reset(limit);
+    // A Content-Length body that fits gets one allocation of its size; one that does not goes
+    // to the file from its first byte.
+    _inMemory = _chunked || _remaining <= kMemoryLimit;
+    if (store && !_chunked && _inMemory) _memory.reserve(static_cast<std::size_t>(_remaining));
     _status = Status::NeedMore;
     if (!_chunked && _remaining == 0) _status = Status::Done;
 }
@@ -99,7 +103,7 @@ RequestBody::Status RequestBody::feed(std::string_view input, std::size_t& used)
 bool RequestBody::append(std::string_view data) {
     _size += data.size();
     if (!_store || data.empty()) return true;
-    if (_file < 0 && _memory.size() + data.size() <= kMemoryLimit) {
+    if (_inMemory && _memory.size() + data.size() <= kMemoryLimit) {
         _memory.append(data);
         return true;
     }
@@ -110,6 +114,7 @@ bool RequestBody::append(std::string_view data) {
             return false;
         }
         std::string().swap(_memory);
+        _inMemory = false;
     }
     if (!writeAll(_file, data.data(), data.size())) {
         fail(500, "cannot write the request body to its temporary file");

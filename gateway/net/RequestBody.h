@@ -64,6 +64,7 @@ private:
     std::uint64_t _size = 0;
     std::uint64_t _readOffset = 0;
     std::string _memory;
+    bool _inMemory = true;  ///< bytes go to _memory, else to _file
     int _file = -1;  ///< the temporary file, once the body outgrew kMemoryLimit
     int _errorStatus = 0;
     const char* _errorReason = "";
