@@ -287,10 +287,12 @@ struct gw_host_api {
     int32_t (*environ_at)(gw_request* req, size_t index, gw_str* name, gw_str* value);
 
     /**
-     * Read up to cap bytes of the request body into buf, de-chunked. Blocks until at least one
-     * byte is available, the body ends, or an error. *n_read is set on every return (0 on error).
-     * The first call answers "Expect: 100-continue" if the client asked and nothing has been
-     * sent yet. The app need not read the whole body: the host drains the rest or closes.
+     * Read up to cap bytes of the request body into buf, de-chunked. By default the host read
+     * the whole body before call() (request buffering), so this never waits for the client; for
+     * a mount with request buffering off it blocks until at least one byte is available, the
+     * body ends, or an error, and the first call answers "Expect: 100-continue" if the client
+     * asked and nothing has been sent yet. *n_read is set on every return (0 on error). The app
+     * need not read the whole body: the host drains the rest or closes.
      * Returns GW_OK with *n_read > 0; GW_OK with *n_read == 0 at the end of the body (and on
      * every later call; also when cap == 0); GW_E_TOO_LARGE when the body passes the mount's
      * limit; GW_E_PROTOCOL for broken chunked framing; GW_E_TIMEOUT when the client sends too
