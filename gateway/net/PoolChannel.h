@@ -62,7 +62,7 @@ public:
         return !_close && !_failed && !_expired && _request.keepAlive &&
                _bodyError == ReadStatus::Ok;
     }
-    /// The client was asked for the body (100 Continue) or it was read from: it may be sending.
+    /// The client waits for a "100 Continue" that was never sent: it may never send the body.
     bool continuePending() const { return _request.expectContinue && !_continueSent; }
     /// Streamed input: next unread byte in the connection's buffer, and bytes read past it from
     /// the socket that belong to the next request.

@@ -11,9 +11,9 @@ namespace gateway {
 
 /// The client of one request as seen by a handler that runs off the event loop, on a handler-pool
 /// thread, with blocking I/O (an app that may block, a body too large to produce inline). The
-/// connection implements it; it keeps the request's bytes alive and stays out of the way until
-/// the offloaded job returns, then resumes serving the connection (keep-alive, pipelining).
-/// Every call blocks at most for the configured read/write timeouts.
+/// connection lends one (net/PoolChannel) for the job; it keeps the request's bytes alive and
+/// stays out of the way until the job returns, then resumes serving the connection (keep-alive,
+/// pipelining). Every call blocks at most for the configured body/write timeouts.
 class ClientChannel {
 public:
     enum class ReadStatus : std::uint8_t {
