@@ -203,10 +203,32 @@ Connection::Progress Connection::readBody() {
     // buffer, so it never holds more than one read's worth of them.
     const std::uint32_t bodyStart = _inBegin + static_cast<std::uint32_t>(_parser.consumed());
     std::size_t used = 0;
-    const RequestBody::Status status =
-        _body->feed({_in.get() + bodyStart, _inEnd - bodyStart}, used);
+    RequestBody::Status status = _body->feed({_in.get() + bodyStart, _inEnd - bodyStart}, used);
     std::memmove(_in.get() + bodyStart, _in.get() + bodyStart + used, _inEnd - bodyStart - used);
     _inEnd -= static_cast<std::uint32_t>(used);
+    // The rest of a Content-Length body comes straight from the socket in large pieces: 16x
+    // fewer reads than through the read buffer, and no read passes the body's end, so the next
+    // request's bytes are left to readInput().
+    while (status == RequestBody::Status::NeedMore && _readable && _body->lengthLeft() > 0) {
+        const std::span<char> scratch = _manager.bodyScratch();
+        const auto want = static_cast<std::size_t>(
+            std::min<std::uint64_t>(scratch.size(), _body->lengthLeft()));
+        const ssize_t n = ::read(_fd, scratch.data(), want);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            close();
+            return Progress::Stop;
+        }
+        if (n <= 0) {  // drained, or the client hung up mid-body (drive() then closes)
+            _readable = false;
+            if (n == 0) _peerClosed = true;
+            break;
+        }
+        if (static_cast<std::size_t>(n) < want && !_eofPending) _readable = false;
+        std::size_t took = 0;
+        status = _body->feed({scratch.data(), static_cast<std::size_t>(n)}, took);
+        used += took;
+    }
     if (status == RequestBody::Status::Error) {
         respondError(_body->errorStatus(), nullptr, _body->errorReason());
         return Progress::Continue;

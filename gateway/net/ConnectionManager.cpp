@@ -8,6 +8,7 @@ namespace {
 constexpr std::size_t kReadBufferSize = 16 * 1024;
 constexpr std::size_t kIdleBuffers = 256;
 constexpr std::int64_t kLingerMs = 2000;
+constexpr std::size_t kBodyScratchSize = 256 * 1024;
 
 }  // namespace
 
@@ -34,6 +35,11 @@ ConnectionManager::ConnectionManager(EventLoop& loop, Router& router, AccessLog&
 ConnectionManager::~ConnectionManager() {
     for (auto* list : {&_open, &_closing, &_free})
         for (Connection* connection : *list) delete connection;
+}
+
+std::span<char> ConnectionManager::bodyScratch() {
+    if (!_bodyScratch) _bodyScratch = std::make_unique_for_overwrite<char[]>(kBodyScratchSize);
+    return {_bodyScratch.get(), kBodyScratchSize};
 }
 
 void ConnectionManager::adopt(int fd, const sockaddr_in6& peer) {

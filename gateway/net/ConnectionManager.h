@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "gateway/config/Settings.h"
@@ -60,6 +61,8 @@ public:
     Request& scratchRequest() { return *_request; }
     Response& scratchResponse() { return _response; }
     std::string& scratchHead() { return _head; }
+    /// Where request bodies of known length are read in large pieces (loop thread only).
+    std::span<char> bodyScratch();
     std::size_t maxInputBuffer() const { return _maxInput; }
     std::int64_t nowMs() const { return _nowMs; }
 
@@ -87,6 +90,7 @@ private:
     std::unique_ptr<Request> _request;
     Response _response;
     std::string _head;
+    std::unique_ptr<char[]> _bodyScratch;  ///< allocated on first use
     std::size_t _maxInput;
     std::int64_t _nowMs;
     bool _shuttingDown = false;

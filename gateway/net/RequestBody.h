@@ -43,6 +43,8 @@ public:
     bool done() const { return _status == Status::Done; }
     /// Decoded bytes received so far.
     std::uint64_t size() const { return _size; }
+    /// Content-Length bytes still to come (0 for a chunked body, whose length is unknown).
+    std::uint64_t lengthLeft() const { return _status == Status::NeedMore ? _remaining : 0; }
 
     /// Pool thread, after Done: copy up to `capacity` stored bytes; 0 at the end (at once when
     /// nothing was stored); -1 when the temporary file cannot be read.
