@@ -138,7 +138,8 @@ ClientChannel::ReadStatus PoolChannel::readBody(void* buffer, std::size_t capaci
     if (!_request.hasBody()) return ReadStatus::End;
     if (!_request.chunked && static_cast<std::uint64_t>(_request.contentLength) > limit)
         return _bodyError = ReadStatus::TooLarge;
-    if (_buffered) {  // read by the loop already, within the mount's limit
+    if (_buffered) {  // read by the loop already, within the limit of the mount it was for
+        if (_buffered->size() > limit) return _bodyError = ReadStatus::TooLarge;
         if (capacity == 0) return ReadStatus::Ok;
         const std::ptrdiff_t n = _buffered->read(buffer, capacity);
         if (n < 0) return _bodyError = ReadStatus::Gone;
