@@ -1,19 +1,12 @@
 #include "gateway/apps/EnvironBuilder.h"
 
-#include <charconv>
 #include <cstring>
 
 #include "gateway/gateway.h"
+#include "gateway/http/Lexer.h"
 
 namespace gateway {
 namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 constexpr std::string_view kAbiText = "1.0";
 static_assert(GW_ABI_VERSION == GW_MAKE_ABI_VERSION(1, 0), "gateway.version text is \"1.0\"");
@@ -106,9 +99,9 @@ EnvironBuilder::Slot EnvironBuilder::stored(std::string_view text) {
 }
 
 EnvironBuilder::Slot EnvironBuilder::number(std::uint64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-    return stored({digits, static_cast<std::size_t>(end - digits)});
+    const std::size_t start = _storage.size();
+    appendNumber(_storage, value);
+    return {nullptr, start, _storage.size() - start};
 }
 
 std::string_view EnvironBuilder::resolve(const Slot& slot) const {

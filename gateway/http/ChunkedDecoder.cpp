@@ -1,5 +1,7 @@
 #include "gateway/http/ChunkedDecoder.h"
 
+#include "gateway/http/Lexer.h"
+
 namespace gateway {
 
 namespace {
@@ -37,43 +39,6 @@ enum State : int {
 constexpr std::size_t kMaxSizeLine = 4 * 1024;       // size + extensions
 constexpr std::size_t kMaxTrailerBytes = 16 * 1024;  // whole trailer section
 constexpr unsigned kMaxSizeDigits = 16;              // 16 hex digits always fit in 64 bits
-
-constexpr bool oneOf(unsigned c, const char* set) {
-    for (; *set != 0; ++set)
-        if (static_cast<unsigned char>(*set) == c) return true;
-    return false;
-}
-
-struct TcharTable {
-    bool is[256];
-    constexpr TcharTable() : is{} {
-        for (unsigned c = 0; c < 256; ++c)
-            is[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    oneOf(c, "!#$%&'*+-.^_`|~");
-    }
-};
-
-constexpr TcharTable kTchar;
-
-inline bool isTchar(char c) {
-    return kTchar.is[static_cast<unsigned char>(c)];
-}
-inline bool isWs(char c) {
-    return c == ' ' || c == '\t';
-}
-
-inline int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    const char lower = static_cast<char>(c | 0x20);
-    if (lower >= 'a' && lower <= 'f') return lower - 'a' + 10;
-    return -1;
-}
-
-/// HTAB / SP / VCHAR / obs-text: field values and quoted-pair.
-inline bool isFieldChar(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u == '\t' || (u >= 0x20 && u != 0x7F);
-}
 
 /// qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
 inline bool isQdtext(char c) {
@@ -145,7 +110,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                 }
                 if (c == ';')
                     _state = kExtNameStart;
-                else if (isWs(c))
+                else if (isOws(c))
                     _state = kBws;
                 else if (c == '\r')
                     _state = kSizeLf;
@@ -155,13 +120,13 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
             case kBws:
                 if (c == ';')
                     _state = kExtNameStart;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtNameStart:
                 if (isTchar(c))
                     _state = kExtName;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtName:
@@ -170,7 +135,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     _state = kExtValueStart;
                 else if (c == ';')
                     _state = kExtNameStart;
-                else if (isWs(c))
+                else if (isOws(c))
                     _state = kExtAfterName;
                 else if (c == '\r')
                     _state = kSizeLf;
@@ -182,7 +147,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     _state = kExtValueStart;
                 else if (c == ';')
                     _state = kExtNameStart;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtValueStart:
@@ -190,7 +155,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     _state = kExtQuoted;
                 else if (isTchar(c))
                     _state = kExtToken;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtQuoted:

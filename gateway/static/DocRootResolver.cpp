@@ -10,18 +10,13 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "gateway/http/Lexer.h"
+
 namespace gateway {
 
 namespace {
 
 constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-
-int hexValue(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 int openat2Call(int dirFd, const char* path) noexcept {
     struct open_how how {};
