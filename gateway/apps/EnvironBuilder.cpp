@@ -1,7 +1,5 @@
 #include "gateway/apps/EnvironBuilder.h"
 
-#include <cstring>
-
 #include "gateway/gateway.h"
 #include "gateway/http/Lexer.h"
 
@@ -22,60 +20,6 @@ std::string_view hostWithoutPort(std::string_view host) {
 }
 
 }  // namespace
-
-EnvironBuilder::PathStatus EnvironBuilder::decodePath(std::string_view raw, std::string& out) {
-    // Decode into out, then remove dot segments in place over a segment stack kept in out itself.
-    std::string& decoded = out;
-    decoded.clear();
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        char c = raw[i];
-        if (c == '%') {
-            if (i + 2 >= raw.size()) return PathStatus::Malformed;
-            const int high = hexValue(raw[i + 1]);
-            const int low = hexValue(raw[i + 2]);
-            if (high < 0 || low < 0) return PathStatus::Malformed;
-            c = static_cast<char>(high * 16 + low);
-            i += 2;
-        }
-        if (c == '\0') return PathStatus::Malformed;
-        decoded.push_back(c);
-    }
-    if (decoded.empty()) return PathStatus::Ok;
-    if (decoded[0] != '/') return PathStatus::Malformed;
-    if (decoded.find("/.") == std::string::npos) return PathStatus::Ok;  // no dot segments
-
-    // Segments after the leading '/'. The output ("/seg/seg...") is written over the front of the
-    // same buffer: it never gets ahead of the input consumed so far.
-    std::size_t write = 0;
-    std::size_t read = 1;
-    bool trailingSlash = false;
-    std::size_t depth = 0;
-    const std::size_t size = decoded.size();
-    while (read <= size) {
-        std::size_t end = decoded.find('/', read);
-        if (end == std::string::npos) end = size;
-        const std::string_view segment(decoded.data() + read, end - read);
-        const bool last = end == size;
-        if (segment == ".") {
-            trailingSlash = last;
-        } else if (segment == "..") {
-            if (depth == 0) return PathStatus::Climbs;
-            --depth;
-            write = decoded.rfind('/', write - 1);  // drop "/seg"
-            trailingSlash = last;
-        } else {
-            decoded[write++] = '/';
-            std::memmove(decoded.data() + write, segment.data(), segment.size());
-            write += segment.size();
-            ++depth;
-            trailingSlash = false;
-        }
-        read = end + 1;
-    }
-    if (trailingSlash || write == 0) decoded[write++] = '/';
-    decoded.resize(write);
-    return PathStatus::Ok;
-}
 
 bool EnvironBuilder::cgiName(std::string_view header, std::string& out) {
     out.assign("HTTP_");

@@ -1,10 +1,10 @@
 // detail/http_lexer.hpp - the HTTP lexical rules of the gateway, in one place: character classes
 // (token, field value, request-target, host), hex digits, optional whitespace, ASCII case
-// folding, decimal numbers and control-character escaping. Header-only, C++17, standard library
-// only.
+// folding, decimal numbers, control-character escaping and the path normaliser (percent-decoding
+// and dot-segment removal). Header-only, C++17, standard library only.
 //
-// The gateway (gateway/http/Lexer.h) and the SDK's fake host (gateway/testing.hpp) both include
-// this file, so the rules they apply cannot drift apart.
+// The gateway (gateway/http/Lexer.h, gateway/http/PathNormalizer.h) and the SDK's fake host
+// (gateway/testing.hpp) both include this file, so the rules they apply cannot drift apart.
 // Not part of the plugin API: anything in gateway::detail may change in any release.
 #ifndef GATEWAY_DETAIL_HTTP_LEXER_HPP
 #define GATEWAY_DETAIL_HTTP_LEXER_HPP
@@ -156,6 +156,114 @@ inline void appendEscaped(std::string& out, std::string_view text, bool escapeQu
             out.push_back(c);
         }
     }
+}
+
+// ---- paths --------------------------------------------------------------------------------
+
+/// What normalizePath() found. BadEscape, Nul and NotRooted make the request malformed (400);
+/// the others are refusals under the policy (the caller decides how to answer).
+enum class PathResult : std::uint8_t {
+    Ok,
+    BadEscape,   ///< '%' not followed by two hex digits
+    Nul,         ///< a decoded NUL
+    NotRooted,   ///< does not start with '/' (PathPolicy::requireRoot)
+    Climbs,      ///< ".." segments would climb above the root
+    Dotfile,     ///< a segment starting with '.' (PathPolicy::refuseDotfiles)
+    UnsafeByte,  ///< a byte no served name contains (PathPolicy::refuseUnsafeBytes)
+};
+
+constexpr bool isMalformed(PathResult result) noexcept {
+    return result == PathResult::BadEscape || result == PathResult::Nul ||
+           result == PathResult::NotRooted;
+}
+
+/// What normalizePath() accepts besides the common rules. Common to every policy: each %XX is
+/// decoded exactly once, a decoded '/' (%2F) separates segments like a literal one (so "..%2f"
+/// is a ".." segment, never a name), "." segments are dropped and ".." removes the previous
+/// segment (RFC 3986 §5.2.4), never climbing above the root.
+struct PathPolicy {
+    /// The decoded path must start with '/' (else NotRooted); without it a leading '/' is implied.
+    bool requireRoot;
+    /// Empty segments stay ("/a//b" → "/a//b", PATH_INFO); without it they collapse ("/a/b").
+    bool keepEmptySegments;
+    /// A segment starting with '.' is refused (.git, .env, .htpasswd), except ".well-known".
+    bool refuseDotfiles;
+    /// '\', control bytes, DEL and bytes that never start valid UTF-8 (0xC0, 0xC1 only begin
+    /// overlong forms such as %c0%ae for '.'; 0xF5-0xFF) are refused.
+    bool refuseUnsafeBytes;
+};
+
+/// PATH_INFO of an app (SPEC section 3): empty segments kept, anything else a name may hold.
+inline constexpr PathPolicy kPathInfoPolicy{true, true, false, false};
+/// A file below the docroot: "//" collapsed; dotfiles and unsafe bytes refused.
+inline constexpr PathPolicy kFilePolicy{false, false, true, true};
+
+constexpr bool isUnsafePathByte(unsigned char c) noexcept {
+    return c == '\\' || c < 0x20 || c == 0x7F || c == 0xC0 || c == 0xC1 || c >= 0xF5;
+}
+
+/// Percent-decodes `raw` and removes dot segments in one pass, into `out`: "" for an empty
+/// `raw`, else "/" followed by the segments joined by '/'. `out` ends with '/' exactly when the
+/// path names a directory by its form ("/", "/a/", "/a/.", "/a/b/.."; with
+/// keepEmptySegments a final empty segment is that '/'). `out` is unspecified unless Ok.
+/// A malformed escape or NUL anywhere wins over a refusal earlier in the path.
+inline PathResult normalizePath(std::string_view raw, std::string& out, const PathPolicy& policy) {
+    out.clear();
+    if (raw.empty()) return PathResult::Ok;
+    out.push_back('/');
+    std::size_t start = 1;  // the segment being decoded is out[start, out.size())
+    PathResult refusal = PathResult::Ok;
+
+    // Ends the current segment; `last`: the path ends here (no '/' follows).
+    auto finish = [&](bool last) {
+        const std::string_view segment(out.data() + start, out.size() - start);
+        if (segment == "." || segment == "..") {
+            if (segment.size() == 2) {
+                if (start == 1) return PathResult::Climbs;
+                start = out.rfind('/', start - 2) + 1;  // drop the previous segment too
+            }
+            out.resize(start);
+            return PathResult::Ok;
+        }
+        if (policy.refuseDotfiles && !segment.empty() && segment[0] == '.' &&
+            segment != ".well-known")
+            return PathResult::Dotfile;
+        if (!last && (!segment.empty() || policy.keepEmptySegments)) {
+            out.push_back('/');
+            start = out.size();
+        }
+        return PathResult::Ok;
+    };
+
+    bool first = true;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        auto c = static_cast<unsigned char>(raw[i]);
+        if (c == '%') {
+            if (raw.size() - i < 3) return PathResult::BadEscape;
+            const int high = hexValue(raw[i + 1]), low = hexValue(raw[i + 2]);
+            if (high < 0 || low < 0) return PathResult::BadEscape;
+            c = static_cast<unsigned char>(high * 16 + low);
+            i += 2;
+        }
+        if (c == 0) return PathResult::Nul;
+        if (first) {
+            first = false;
+            if (c == '/') continue;  // the root: `out` already starts with it
+            if (policy.requireRoot) return PathResult::NotRooted;
+        }
+        if (refusal != PathResult::Ok) continue;  // only looking for a malformation now
+        if (c == '/') {
+            refusal = finish(false);
+            continue;
+        }
+        if (policy.refuseUnsafeBytes && isUnsafePathByte(c)) {
+            refusal = PathResult::UnsafeByte;
+            continue;
+        }
+        out.push_back(static_cast<char>(c));
+    }
+    if (refusal != PathResult::Ok) return refusal;
+    return finish(true);
 }
 
 }  // namespace gateway::detail
