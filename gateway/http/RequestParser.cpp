@@ -122,14 +122,15 @@ RequestParser::Status RequestParser::parse(std::string_view data, Request& reque
 
         const std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(found) - base);
         const std::size_t next = lf + 1;
-        const bool empty = lf == _lineStart || (lf == _lineStart + 1 && base[_lineStart] == '\r');
+        const bool crlf = lf > _lineStart && base[lf - 1] == '\r';
+        const bool empty = lf - _lineStart == (crlf ? 1u : 0u);
         if (!_haveRequestLine) {
             if (empty) {
                 if (++_emptyLines > kMaxLeadingEmptyLines)
                     return fail(400, "too many empty lines before the request line");
                 _headStart = next;
             } else {
-                const std::size_t length = lf - _lineStart - (base[lf - 1] == '\r' ? 1 : 0);
+                const std::size_t length = lf - _lineStart - (crlf ? 1 : 0);
                 if (length > _limits.maxRequestLine) return fail(414, "request line too long");
                 _haveRequestLine = true;
             }
@@ -138,6 +139,9 @@ RequestParser::Status RequestParser::parse(std::string_view data, Request& reque
         }
         if (next - _headStart > _limits.maxHeaderBytes)
             return fail(431, "header section too large");
+        // After the limits, which a byte-by-byte feeding would have hit before this LF arrived.
+        // Phase two then only ever sees CRLF line ends (isCrlf), and rejects any bare CR.
+        if (!crlf) return fail(400, "bare LF");
         _lineStart = _scanned = next;
         if (_haveRequestLine && empty) {
             _consumed = next;
@@ -180,12 +184,8 @@ RequestParser::Status RequestParser::parseRequestLine(const char*& p, Request& r
     start = ++p;
     while (hasClass(*p, kTchar) || *p == '/') ++p;  // "HTTP/1.1": letters, digits, '/', '.'
     const std::string_view version(start, static_cast<std::size_t>(p - start));
-    if (*p == '\r' && p[1] == '\n')
-        p += 2;
-    else if (*p == '\n')
-        p += 1;
-    else
-        return fail(400, "invalid HTTP version");
+    if (!isCrlf(p)) return fail(400, "invalid HTTP version");
+    p += 2;
     // Version before target form: "PRI * HTTP/2.0" (the HTTP/2 preface) gets 505, not 400.
     switch (checkVersion(version, request.versionMinor)) {
         case 0:
@@ -254,10 +254,9 @@ RequestParser::Status RequestParser::parseFields(const char* p, Request& request
 
     for (;;) {
         if (*p == '\r') {
-            if (p[1] != '\n') return fail(400, "bare CR");
+            if (!isCrlf(p)) return fail(400, "bare CR");
             break;
         }
-        if (*p == '\n') break;
         if (isOws(*p)) return fail(400, "obsolete line folding");
 
         const char* start = p;
@@ -274,12 +273,9 @@ RequestParser::Status RequestParser::parseFields(const char* p, Request& request
         while (hasClass(*p, kFieldChar)) ++p;
         const char* end = p;
         while (end > start && isOws(end[-1])) --end;
-        if (*p == '\r' && p[1] == '\n')
-            p += 2;
-        else if (*p == '\n')
-            p += 1;
-        else
+        if (!isCrlf(p))
             return fail(400, *p == '\r' ? "bare CR" : "invalid character in header value");
+        p += 2;
         const std::string_view value(start, static_cast<std::size_t>(end - start));
         request.headers[request.headerCount++] = HeaderField{name, value};
 
