@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "gateway/http/PathNormalizer.h"
 #include "gateway/route/ClientChannel.h"
 
 namespace gateway {
@@ -57,8 +58,8 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
     if (_instance->nonBlocking() && !request.hasBody()) {
         if (!_inline) _inline = std::make_unique<AppRequest>(*_instance);
         AppRequest& context = *_inline;
-        if (EnvironBuilder::decodePath(pathInfo, context.pathBuffer()) !=
-            EnvironBuilder::PathStatus::Ok)
+        if (PathNormalizer::normalize(pathInfo, context.pathBuffer(), PathNormalizer::kPathInfo) !=
+            PathNormalizer::Result::Ok)
             return HandlerResult::Declined;
         EnvironContext environ = inlineContext(request);
         environ.pathInfo = context.pathBuffer();
@@ -80,8 +81,8 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
     }
 
     auto context = std::make_shared<AppRequest>(*_instance);
-    if (EnvironBuilder::decodePath(pathInfo, context->pathBuffer()) !=
-        EnvironBuilder::PathStatus::Ok)
+    if (PathNormalizer::normalize(pathInfo, context->pathBuffer(), PathNormalizer::kPathInfo) !=
+        PathNormalizer::Result::Ok)
         return HandlerResult::Declined;
     response.offload = [context, keep = _instance, base = baseContext()](ClientChannel& channel) {
         EnvironContext environ = base;

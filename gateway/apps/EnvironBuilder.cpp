@@ -1,19 +1,10 @@
 #include "gateway/apps/EnvironBuilder.h"
 
-#include <charconv>
-#include <cstring>
-
 #include "gateway/gateway.h"
+#include "gateway/http/Lexer.h"
 
 namespace gateway {
 namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 constexpr std::string_view kAbiText = "1.0";
 static_assert(GW_ABI_VERSION == GW_MAKE_ABI_VERSION(1, 0), "gateway.version text is \"1.0\"");
@@ -29,60 +20,6 @@ std::string_view hostWithoutPort(std::string_view host) {
 }
 
 }  // namespace
-
-EnvironBuilder::PathStatus EnvironBuilder::decodePath(std::string_view raw, std::string& out) {
-    // Decode into out, then remove dot segments in place over a segment stack kept in out itself.
-    std::string& decoded = out;
-    decoded.clear();
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        char c = raw[i];
-        if (c == '%') {
-            if (i + 2 >= raw.size()) return PathStatus::Malformed;
-            const int high = hexValue(raw[i + 1]);
-            const int low = hexValue(raw[i + 2]);
-            if (high < 0 || low < 0) return PathStatus::Malformed;
-            c = static_cast<char>(high * 16 + low);
-            i += 2;
-        }
-        if (c == '\0') return PathStatus::Malformed;
-        decoded.push_back(c);
-    }
-    if (decoded.empty()) return PathStatus::Ok;
-    if (decoded[0] != '/') return PathStatus::Malformed;
-    if (decoded.find("/.") == std::string::npos) return PathStatus::Ok;  // no dot segments
-
-    // Segments after the leading '/'. The output ("/seg/seg...") is written over the front of the
-    // same buffer: it never gets ahead of the input consumed so far.
-    std::size_t write = 0;
-    std::size_t read = 1;
-    bool trailingSlash = false;
-    std::size_t depth = 0;
-    const std::size_t size = decoded.size();
-    while (read <= size) {
-        std::size_t end = decoded.find('/', read);
-        if (end == std::string::npos) end = size;
-        const std::string_view segment(decoded.data() + read, end - read);
-        const bool last = end == size;
-        if (segment == ".") {
-            trailingSlash = last;
-        } else if (segment == "..") {
-            if (depth == 0) return PathStatus::Climbs;
-            --depth;
-            write = decoded.rfind('/', write - 1);  // drop "/seg"
-            trailingSlash = last;
-        } else {
-            decoded[write++] = '/';
-            std::memmove(decoded.data() + write, segment.data(), segment.size());
-            write += segment.size();
-            ++depth;
-            trailingSlash = false;
-        }
-        read = end + 1;
-    }
-    if (trailingSlash || write == 0) decoded[write++] = '/';
-    decoded.resize(write);
-    return PathStatus::Ok;
-}
 
 bool EnvironBuilder::cgiName(std::string_view header, std::string& out) {
     out.assign("HTTP_");
@@ -106,9 +43,9 @@ EnvironBuilder::Slot EnvironBuilder::stored(std::string_view text) {
 }
 
 EnvironBuilder::Slot EnvironBuilder::number(std::uint64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-    return stored({digits, static_cast<std::size_t>(end - digits)});
+    const std::size_t start = _storage.size();
+    appendNumber(_storage, value);
+    return {nullptr, start, _storage.size() - start};
 }
 
 std::string_view EnvironBuilder::resolve(const Slot& slot) const {

@@ -13,7 +13,7 @@ namespace gateway {
 /// What the environ needs to know about the connection and the mount beyond the request itself.
 struct EnvironContext {
     std::string_view scriptName;     ///< the mount prefix without trailing '/' ("" for "/")
-    std::string_view pathInfo;       ///< decoded and normalised (see EnvironBuilder::decodePath)
+    std::string_view pathInfo;       ///< decoded and normalised (PathNormalizer::kPathInfo)
     std::string_view remoteAddress;  ///< peer IP as text, IPv6 without brackets
     std::uint16_t remotePort = 0;
     std::string_view localAddress;  ///< the listening address (SERVER_NAME without a Host)
@@ -31,16 +31,6 @@ struct EnvironContext {
 class EnvironBuilder {
 public:
     using Entry = std::pair<std::string_view, std::string_view>;
-
-    enum class PathStatus : std::uint8_t {
-        Ok,
-        Malformed,  ///< a bad %-escape or a decoded NUL
-        Climbs,     ///< ".." segments climb above the mount
-    };
-
-    /// Percent-decodes `raw` (the path below the mount, e.g. "/a%20b/../c") into `out` and removes
-    /// dot segments (RFC 3986 5.2.4), keeping empty segments. `out` is left unspecified unless Ok.
-    static PathStatus decodePath(std::string_view raw, std::string& out);
 
     /// Builds the environ of `request` (views into it must outlive the entries).
     void build(const Request& request, const EnvironContext& context);

@@ -27,18 +27,10 @@ public:
     /// Content-Length (the connection writes the framing). Call only after check() accepted.
     static void appendLines(std::string& out, const gw_header* headers, std::size_t count);
 
-    /// RFC 9110 token.
-    static bool isToken(std::string_view text) noexcept;
-    /// No CR, LF, NUL or other controls except HTAB (DEL counts as a control).
-    static bool isCleanValue(std::string_view text) noexcept;
-    /// Strips leading and trailing spaces and tabs.
-    static std::string_view trim(std::string_view text) noexcept;
     /// Hop-by-hop names the host owns (Connection, Keep-Alive, ...), case-insensitive.
     static bool isHopByHop(std::string_view name) noexcept;
     /// Date and Server.
     static bool isHostOwned(std::string_view name) noexcept;
-    /// One decimal number (after trimming), fitting in int64; -1 when malformed.
-    static std::int64_t parseContentLength(std::string_view value) noexcept;
 };
 
 }  // namespace gateway

@@ -6,6 +6,7 @@
 
 #include "gateway/apps/AppInstance.h"
 #include "gateway/apps/AppRequest.h"
+#include "gateway/http/Lexer.h"
 
 namespace gateway {
 namespace {
@@ -77,7 +78,9 @@ const gw_host_api& HostApi::table() noexcept {
     return kTable;
 }
 
-const char* HostApi::strerror(std::int32_t code) noexcept { return sdk::errorText(code); }
+const char* HostApi::strerror(std::int32_t code) noexcept {
+    return sdk::errorText(code);
+}
 
 HostApi::CurrentInstance::CurrentInstance(const AppInstance* instance) noexcept
     : _previous(tCurrent) {
@@ -102,16 +105,7 @@ void HostApi::logLine(const AppInstance* instance, std::int32_t level, std::stri
     if (!logger.is(priority)) return;
     std::string line = instance ? instance->label() : std::string("app");
     line.append(": ");
-    for (char c : message) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            static const char hex[] = "0123456789abcdef";
-            line.append("\\x").push_back(hex[u >> 4]);
-            line.push_back(hex[u & 15]);
-        } else {
-            line.push_back(c);
-        }
-    }
+    appendEscaped(line, message);
     logger.log(Poco::Message("gateway", line, priority));
 }
 

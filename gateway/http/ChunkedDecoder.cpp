@@ -1,5 +1,9 @@
 #include "gateway/http/ChunkedDecoder.h"
 
+#include <iterator>
+
+#include "gateway/http/Lexer.h"
+
 namespace gateway {
 
 namespace {
@@ -38,42 +42,18 @@ constexpr std::size_t kMaxSizeLine = 4 * 1024;       // size + extensions
 constexpr std::size_t kMaxTrailerBytes = 16 * 1024;  // whole trailer section
 constexpr unsigned kMaxSizeDigits = 16;              // 16 hex digits always fit in 64 bits
 
-constexpr bool oneOf(unsigned c, const char* set) {
-    for (; *set != 0; ++set)
-        if (static_cast<unsigned char>(*set) == c) return true;
-    return false;
-}
+/// Chunk sizes above this are not a body size (the same bound as Content-Length's int64).
+constexpr std::uint64_t kMaxChunkSize = static_cast<std::uint64_t>(INT64_MAX);
 
-struct TcharTable {
-    bool is[256];
-    constexpr TcharTable() : is{} {
-        for (unsigned c = 0; c < 256; ++c)
-            is[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    oneOf(c, "!#$%&'*+-.^_`|~");
-    }
+/// Fields that must never come as trailers (RFC 9110 §6.5.1): framing, routing and how the
+/// content is to be processed, as a recipient that merged trailers into the header section would
+/// read them. Lower case; at most 8 (a bit each in _trailerCandidates).
+constexpr std::string_view kForbiddenTrailers[] = {
+    "content-length", "transfer-encoding", "host",
+    "content-type",   "content-encoding",  "content-range",
 };
-
-constexpr TcharTable kTchar;
-
-inline bool isTchar(char c) {
-    return kTchar.is[static_cast<unsigned char>(c)];
-}
-inline bool isWs(char c) {
-    return c == ' ' || c == '\t';
-}
-
-inline int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    const char lower = static_cast<char>(c | 0x20);
-    if (lower >= 'a' && lower <= 'f') return lower - 'a' + 10;
-    return -1;
-}
-
-/// HTAB / SP / VCHAR / obs-text: field values and quoted-pair.
-inline bool isFieldChar(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u == '\t' || (u >= 0x20 && u != 0x7F);
-}
+static_assert(std::size(kForbiddenTrailers) <= 8);
+constexpr std::uint8_t kAllTrailerCandidates = (1u << std::size(kForbiddenTrailers)) - 1;
 
 /// qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
 inline bool isQdtext(char c) {
@@ -91,6 +71,26 @@ ChunkedDecoder::Status ChunkedDecoder::fail(int status, std::size_t at, std::siz
     _errorStatus = status;
     consumed = at;
     return Status::Error;
+}
+
+// The name of the trailer field being read is matched against kForbiddenTrailers a byte at a
+// time (it may arrive split across calls): one bit per name still possible.
+void ChunkedDecoder::matchTrailerName(char c) {
+    if (_trailerCandidates == 0) return;
+    const char lower = toLowerAscii(c);
+    for (std::size_t k = 0; k < std::size(kForbiddenTrailers); ++k) {
+        const std::string_view name = kForbiddenTrailers[k];
+        if (_trailerNameLength >= name.size() || name[_trailerNameLength] != lower)
+            _trailerCandidates &= static_cast<std::uint8_t>(~(1u << k));
+    }
+    ++_trailerNameLength;
+}
+
+bool ChunkedDecoder::forbiddenTrailer() const {
+    for (std::size_t k = 0; k < std::size(kForbiddenTrailers); ++k)
+        if ((_trailerCandidates >> k & 1u) && kForbiddenTrailers[k].size() == _trailerNameLength)
+            return true;
+    return false;
 }
 
 ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t& consumed,
@@ -122,14 +122,11 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
             return fail(400, i, consumed);
 
         switch (_state) {
-            case kSizeStart: {
-                const int h = hexValue(c);
-                if (h < 0) return fail(400, i, consumed);
-                _chunkRemaining = static_cast<unsigned>(h);
-                _sizeDigits = 1;
+            case kSizeStart:
+                _chunkRemaining = 0;
+                _sizeDigits = 0;
                 _state = kSizeDigits;
-                break;
-            }
+                [[fallthrough]];
             case kSizeDigits:
             case kExtToken:
             case kExtAfterQuoted:
@@ -138,14 +135,19 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     if (h >= 0) {
                         if (++_sizeDigits > kMaxSizeDigits) return fail(400, i, consumed);
                         _chunkRemaining = (_chunkRemaining << 4) | static_cast<unsigned>(h);
+                        // Digits only ever make the size larger: fail on the digit that breaks
+                        // a bound, not after a size line that may never end.
+                        if (_chunkRemaining > _maxBody - _total) return fail(413, i, consumed);
+                        if (_chunkRemaining > kMaxChunkSize) return fail(400, i, consumed);
                         break;
                     }
+                    if (_sizeDigits == 0) return fail(400, i, consumed);  // no digit at all
                 } else if (_state == kExtToken && isTchar(c)) {
                     break;
                 }
                 if (c == ';')
                     _state = kExtNameStart;
-                else if (isWs(c))
+                else if (isOws(c))
                     _state = kBws;
                 else if (c == '\r')
                     _state = kSizeLf;
@@ -155,13 +157,13 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
             case kBws:
                 if (c == ';')
                     _state = kExtNameStart;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtNameStart:
                 if (isTchar(c))
                     _state = kExtName;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtName:
@@ -170,7 +172,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     _state = kExtValueStart;
                 else if (c == ';')
                     _state = kExtNameStart;
-                else if (isWs(c))
+                else if (isOws(c))
                     _state = kExtAfterName;
                 else if (c == '\r')
                     _state = kSizeLf;
@@ -182,7 +184,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     _state = kExtValueStart;
                 else if (c == ';')
                     _state = kExtNameStart;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtValueStart:
@@ -190,7 +192,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                     _state = kExtQuoted;
                 else if (isTchar(c))
                     _state = kExtToken;
-                else if (!isWs(c))
+                else if (!isOws(c))
                     return fail(400, i, consumed);
                 break;
             case kExtQuoted:
@@ -207,13 +209,7 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                 break;
             case kSizeLf:
                 if (c != '\n') return fail(400, i, consumed);
-                if (_chunkRemaining == 0) {
-                    _state = kTrailerStart;
-                } else if (_chunkRemaining > _maxBody - _total) {
-                    return fail(413, i, consumed);
-                } else {
-                    _state = kData;
-                }
+                _state = _chunkRemaining == 0 ? kTrailerStart : kData;
                 break;
             case kDataCr:
                 if (c != '\r') return fail(400, i, consumed);
@@ -225,18 +221,24 @@ ChunkedDecoder::Status ChunkedDecoder::next(std::string_view input, std::size_t&
                 _lineLength = 0;
                 break;
             case kTrailerStart:
-                if (c == '\r')
+                if (c == '\r') {
                     _state = kEndLf;
-                else if (isTchar(c))
-                    _state = kTrailerName;
-                else
-                    return fail(400, i, consumed);  // obs-fold, bare LF, junk
-                break;
+                    break;
+                }
+                if (!isTchar(c)) return fail(400, i, consumed);  // obs-fold, bare LF, junk
+                _state = kTrailerName;
+                _trailerCandidates = kAllTrailerCandidates;
+                _trailerNameLength = 0;
+                [[fallthrough]];
             case kTrailerName:
-                if (c == ':')
+                if (c == ':') {
+                    if (forbiddenTrailer()) return fail(400, i, consumed);
                     _state = kTrailerValue;
-                else if (!isTchar(c))
+                } else if (isTchar(c)) {
+                    matchTrailerName(c);
+                } else {
                     return fail(400, i, consumed);
+                }
                 break;
             case kTrailerValue:
                 if (c == '\r')

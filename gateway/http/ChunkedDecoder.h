@@ -7,8 +7,10 @@
 namespace gateway {
 
 /// Incremental decoder for a chunked request body (RFC 9112 §7.1): chunk extensions are parsed
-/// and ignored, trailer fields are parsed and discarded. Zero-copy: data comes back as views
-/// into the input.
+/// and ignored, trailer fields are parsed and discarded (never exposed), except those that must
+/// never be trailers (Content-Length, Transfer-Encoding, Host, ...: 400). Line ends are CRLF
+/// only. A chunk size is rejected on the digit that puts it over the limit (413) or past 16 hex
+/// digits or INT64_MAX (400). Zero-copy: data comes back as views into the input.
 class ChunkedDecoder {
 public:
     enum class Status {
@@ -30,6 +32,8 @@ public:
 
 private:
     Status fail(int status, std::size_t at, std::size_t& consumed);
+    void matchTrailerName(char c);
+    bool forbiddenTrailer() const;
 
     // A byte-at-a-time state machine for the framing (size lines, CRLFs, trailers), so no input
     // byte is ever buffered or re-read; chunk data is handed out as views. States are in the .cpp.
@@ -41,6 +45,8 @@ private:
     std::size_t _trailerBytes = 0;  ///< bounds the trailer section
     int _errorStatus = 0;
     unsigned _sizeDigits = 0;
+    std::uint8_t _trailerCandidates = 0;  ///< forbidden trailer names the current one may be
+    std::uint8_t _trailerNameLength = 0;  ///< bytes matched (stops counting once none may be)
 };
 
 }  // namespace gateway

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "gateway/http/Lexer.h"
+
 namespace gateway {
 
 /// One header field as it appeared on the wire: views into the connection's buffer.
@@ -61,20 +63,5 @@ struct Request {
     bool hasBody() const noexcept { return chunked || contentLength > 0; }
     bool isHead() const noexcept { return methodId == Method::Head; }
 };
-
-/// ASCII case-insensitive comparison, the one rule for header names and tokens.
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept;
-
-/// Optional whitespace (SP or HTAB, RFC 9110 §5.6.3).
-constexpr bool isOws(char c) noexcept {
-    return c == ' ' || c == '\t';
-}
-
-/// `text` without leading and trailing optional whitespace.
-constexpr std::string_view trimOws(std::string_view text) noexcept {
-    while (!text.empty() && isOws(text.front())) text.remove_prefix(1);
-    while (!text.empty() && isOws(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 }  // namespace gateway

@@ -3,57 +3,13 @@
 #include <cstdint>
 #include <cstring>
 
+#include "gateway/http/Lexer.h"
+
 namespace gateway {
 
 namespace {
 
 constexpr unsigned kMaxLeadingEmptyLines = 4;  // RFC 9112 §2.2: ignore a few CRLF before a request
-
-// One table, one bit per character class: a lookup per byte on the hot loops.
-enum : std::uint8_t {
-    kTchar = 1,       // token character (RFC 9110 §5.6.2)
-    kFieldChar = 2,   // allowed inside a field value: HTAB, SP, VCHAR, obs-text
-    kTargetChar = 4,  // allowed in a request-target: VCHAR except '#'
-    kHostChar = 8,    // allowed in Host / authority: reg-name, IP-literal, ':' port
-};
-
-constexpr bool oneOf(unsigned c, const char* set) {
-    for (; *set != 0; ++set)
-        if (static_cast<unsigned char>(*set) == c) return true;
-    return false;
-}
-
-constexpr std::uint8_t classify(unsigned c) {
-    std::uint8_t bits = 0;
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (alnum || oneOf(c, "!#$%&'*+-.^_`|~")) bits |= kTchar;
-    if (c == '\t' || (c >= 0x20 && c != 0x7F)) bits |= kFieldChar;
-    if (c > 0x20 && c < 0x7F && c != '#') bits |= kTargetChar;
-    if (alnum || oneOf(c, "-._~!$&'()*+,;=%:[]")) bits |= kHostChar;
-    return bits;
-}
-
-struct CharTable {
-    std::uint8_t bits[256];
-    constexpr CharTable() : bits{} {
-        for (unsigned c = 0; c < 256; ++c) bits[c] = classify(c);
-    }
-};
-
-constexpr CharTable kTable;
-
-inline bool is(char c, std::uint8_t cls) {
-    return kTable.bits[static_cast<unsigned char>(c)] & cls;
-}
-inline bool isDigit(char c) {
-    return static_cast<unsigned char>(c - '0') < 10;
-}
-
-bool allOf(std::string_view s, std::uint8_t cls) {
-    for (char c : s)
-        if (!is(c, cls)) return false;
-    return true;
-}
 
 /// Calls f(element) for each comma-separated element of a field value, OWS trimmed. Empty
 /// elements are passed on too; each caller decides what they mean. Stops when f returns false.
@@ -107,20 +63,6 @@ int checkVersion(std::string_view v, int& minor) {
     return 400;
 }
 
-/// 1*DIGIT into a non-negative int64; false on anything else, including overflow.
-bool parseDecimal(std::string_view s, std::int64_t& out) {
-    if (s.empty()) return false;
-    std::uint64_t v = 0;
-    for (char c : s) {
-        if (!isDigit(c)) return false;
-        if (v > (static_cast<std::uint64_t>(INT64_MAX) - static_cast<unsigned>(c - '0')) / 10)
-            return false;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    out = static_cast<std::int64_t>(v);
-    return true;
-}
-
 /// Host field value / authority: uri-host [ ":" port ], no userinfo. Empty is allowed (RFC 9112
 /// §3.2) for the Host field; callers that need a non-empty authority check that themselves.
 bool validHost(std::string_view h) {
@@ -161,7 +103,8 @@ RequestParser::Status RequestParser::parse(std::string_view data, Request& reque
         // a TLS handshake at once instead of waiting for a line end that may never come.
         if (!_haveRequestLine && _lineStart < size) {
             const char c = base[_lineStart];
-            if (!is(c, kTchar) && c != '\r' && c != '\n') return fail(400, "invalid request line");
+            if (!hasClass(c, kTchar) && c != '\r' && c != '\n')
+                return fail(400, "invalid request line");
         }
         const void* found =
             _scanned < size ? std::memchr(base + _scanned, '\n', size - _scanned) : nullptr;
@@ -179,14 +122,15 @@ RequestParser::Status RequestParser::parse(std::string_view data, Request& reque
 
         const std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(found) - base);
         const std::size_t next = lf + 1;
-        const bool empty = lf == _lineStart || (lf == _lineStart + 1 && base[_lineStart] == '\r');
+        const bool crlf = lf > _lineStart && base[lf - 1] == '\r';
+        const bool empty = lf - _lineStart == (crlf ? 1u : 0u);
         if (!_haveRequestLine) {
             if (empty) {
                 if (++_emptyLines > kMaxLeadingEmptyLines)
                     return fail(400, "too many empty lines before the request line");
                 _headStart = next;
             } else {
-                const std::size_t length = lf - _lineStart - (base[lf - 1] == '\r' ? 1 : 0);
+                const std::size_t length = lf - _lineStart - (crlf ? 1 : 0);
                 if (length > _limits.maxRequestLine) return fail(414, "request line too long");
                 _haveRequestLine = true;
             }
@@ -195,6 +139,9 @@ RequestParser::Status RequestParser::parse(std::string_view data, Request& reque
         }
         if (next - _headStart > _limits.maxHeaderBytes)
             return fail(431, "header section too large");
+        // After the limits, which a byte-by-byte feeding would have hit before this LF arrived.
+        // Phase two then only ever sees CRLF line ends (isCrlf), and rejects any bare CR.
+        if (!crlf) return fail(400, "bare LF");
         _lineStart = _scanned = next;
         if (_haveRequestLine && empty) {
             _consumed = next;
@@ -224,25 +171,21 @@ RequestParser::Status RequestParser::parseHead(std::string_view data, Request& r
 
 RequestParser::Status RequestParser::parseRequestLine(const char*& p, Request& request) {
     const char* start = p;
-    while (is(*p, kTchar)) ++p;
+    while (hasClass(*p, kTchar)) ++p;
     if (p == start || *p != ' ') return fail(400, "invalid method");
     request.method = std::string_view(start, static_cast<std::size_t>(p - start));
     request.methodId = methodOf(request.method);
 
     start = ++p;
-    while (is(*p, kTargetChar)) ++p;
+    while (hasClass(*p, kTargetChar)) ++p;
     if (p == start || *p != ' ') return fail(400, "invalid request-target");
     request.target = std::string_view(start, static_cast<std::size_t>(p - start));
 
     start = ++p;
-    while (is(*p, kTchar) || *p == '/') ++p;  // "HTTP/1.1": letters, digits, '/', '.'
+    while (hasClass(*p, kTchar) || *p == '/') ++p;  // "HTTP/1.1": letters, digits, '/', '.'
     const std::string_view version(start, static_cast<std::size_t>(p - start));
-    if (*p == '\r' && p[1] == '\n')
-        p += 2;
-    else if (*p == '\n')
-        p += 1;
-    else
-        return fail(400, "invalid HTTP version");
+    if (!isCrlf(p)) return fail(400, "invalid HTTP version");
+    p += 2;
     // Version before target form: "PRI * HTTP/2.0" (the HTTP/2 preface) gets 505, not 400.
     switch (checkVersion(version, request.versionMinor)) {
         case 0:
@@ -311,14 +254,13 @@ RequestParser::Status RequestParser::parseFields(const char* p, Request& request
 
     for (;;) {
         if (*p == '\r') {
-            if (p[1] != '\n') return fail(400, "bare CR");
+            if (!isCrlf(p)) return fail(400, "bare CR");
             break;
         }
-        if (*p == '\n') break;
         if (isOws(*p)) return fail(400, "obsolete line folding");
 
         const char* start = p;
-        while (is(*p, kTchar)) ++p;
+        while (hasClass(*p, kTchar)) ++p;
         if (*p != ':') {
             if (p != start && isOws(*p)) return fail(400, "whitespace before colon");
             return fail(400, "invalid header name");
@@ -328,15 +270,12 @@ RequestParser::Status RequestParser::parseFields(const char* p, Request& request
         ++p;
         while (isOws(*p)) ++p;
         start = p;
-        while (is(*p, kFieldChar)) ++p;
+        while (hasClass(*p, kFieldChar)) ++p;
         const char* end = p;
         while (end > start && isOws(end[-1])) --end;
-        if (*p == '\r' && p[1] == '\n')
-            p += 2;
-        else if (*p == '\n')
-            p += 1;
-        else
+        if (!isCrlf(p))
             return fail(400, *p == '\r' ? "bare CR" : "invalid character in header value");
+        p += 2;
         const std::string_view value(start, static_cast<std::size_t>(end - start));
         request.headers[request.headerCount++] = HeaderField{name, value};
 

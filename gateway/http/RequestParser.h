@@ -18,7 +18,9 @@ struct ParserLimits {
 /// smuggle a request. Feed it the connection's unconsumed bytes, from the start of the request,
 /// each time more arrive; it remembers how far it already scanned, so byte-by-byte input costs
 /// O(n) overall. On Complete, `request` holds views into `data` and consumed() is the size of the
-/// head (request line + fields + empty line); the body, if any, follows.
+/// head (request line + fields + empty line); the body, if any, follows. Lines end with CRLF
+/// only: a bare LF fails (400) as soon as it arrives; a bare CR (never part of any token, target
+/// or value) when the head is complete, so no extra pass over the bytes is needed for it.
 class RequestParser {
 public:
     enum class Status { Incomplete, Complete, Error };

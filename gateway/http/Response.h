@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/http/Lexer.h"
+
 namespace gateway {
 
 class ClientChannel;
@@ -45,7 +47,11 @@ struct Response {
     void header(std::string_view name, std::string_view value) {
         headers.append(name).append(": ").append(value).append("\r\n");
     }
-    void header(std::string_view name, std::uint64_t value);
+    void header(std::string_view name, std::uint64_t value) {
+        headers.append(name).append(": ");
+        appendNumber(headers, value);
+        headers.append("\r\n");
+    }
     /// Append pre-formatted header lines (each ending in CRLF), e.g. a file cache entry's block.
     void rawHeaders(std::string_view lines) { headers.append(lines); }
 

@@ -1,7 +1,6 @@
 #include "gateway/http/ResponseWriter.h"
 
-#include <charconv>
-
+#include "gateway/http/Lexer.h"
 #include "gateway/http/StatusCodes.h"
 
 #ifndef GATEWAY_VERSION
@@ -12,12 +11,6 @@ namespace gateway {
 namespace {
 
 constexpr std::string_view kServer = "gateway/" GATEWAY_VERSION;
-
-void appendNumber(std::string& out, std::uint64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-    out.append(digits, static_cast<std::size_t>(end - digits));
-}
 
 void appendStatusLine(std::string& out, int status, std::string_view reason = {}) {
     out.append("HTTP/1.1 ");

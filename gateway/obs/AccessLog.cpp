@@ -4,35 +4,21 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <stdexcept>
+
+#include "gateway/http/Lexer.h"
 
 namespace gateway {
 namespace {
 
 constexpr std::size_t kFlushThreshold = 32 * 1024;
 
-void appendNumber(std::string& out, std::int64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-    out.append(digits, static_cast<std::size_t>(end - digits));
-}
-
-/// Quoted field: '"' and control bytes escaped like nginx does (\x22), "-" when empty.
+/// Quoted field: '"', '\' and control bytes escaped like nginx does (\x22), "-" when empty.
 void appendQuoted(std::string& out, std::string_view value) {
     out.push_back('"');
     if (value.empty()) out.push_back('-');
-    for (unsigned char c : value) {
-        if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
-            static const char hex[] = "0123456789ABCDEF";
-            out.append("\\x");
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
+    appendEscaped(out, value, true);
     out.push_back('"');
 }
 
@@ -97,7 +83,7 @@ void AccessLog::record(const Request& request, std::string_view remoteAddress, i
     if (bodyBytes == 0)
         out.push_back('-');
     else
-        appendNumber(out, static_cast<std::int64_t>(bodyBytes));
+        appendNumber(out, bodyBytes);
     out.push_back(' ');
     appendQuoted(out, request.value("Referer"));
     out.push_back(' ');

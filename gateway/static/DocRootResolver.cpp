@@ -10,18 +10,13 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "gateway/http/PathNormalizer.h"
+
 namespace gateway {
 
 namespace {
 
 constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-
-int hexValue(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 int openat2Call(int dirFd, const char* path) noexcept {
     struct open_how how {};
@@ -78,56 +73,14 @@ DocRootResolver::~DocRootResolver() {
 
 DocRootResolver::Status DocRootResolver::normalize(std::string_view rawPath, std::string& relative,
                                                    bool& directorySyntax) {
-    relative.clear();
-    directorySyntax = false;
-    // Segments are decoded straight into `relative`, each followed by '/' while in progress; the
-    // current one starts at `segmentStart`. A decoded '/' (%2F) separates segments like a literal
-    // one, so "..%2f" is a ".." segment, never a file name.
-    std::size_t segmentStart = 0;
-    bool sawSeparator = false;
-    auto finishSegment = [&]() -> Status {
-        std::string_view segment(relative.data() + segmentStart, relative.size() - segmentStart);
-        if (segment.empty() || segment == ".") {
-            relative.resize(segmentStart);
-            directorySyntax = sawSeparator;
-        } else if (segment == "..") {
-            if (segmentStart == 0) return Status::Refused;  // would climb above the docroot
-            std::size_t slash = relative.rfind('/', segmentStart - 2);
-            relative.resize(slash == std::string::npos ? 0 : slash + 1);
-            directorySyntax = true;
-        } else if (segment[0] == '.' && segment != ".well-known") {
-            return Status::Refused;  // dotfiles and dot-directories: .git, .env, .htpasswd
-        } else {
-            relative.push_back('/');
-            directorySyntax = false;
-        }
-        segmentStart = relative.size();
-        return Status::Ok;
-    };
-
-    for (std::size_t i = 0; i < rawPath.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(rawPath[i]);
-        if (c == '%') {
-            if (i + 2 >= rawPath.size()) return Status::BadRequest;
-            int high = hexValue(rawPath[i + 1]), low = hexValue(rawPath[i + 2]);
-            if (high < 0 || low < 0) return Status::BadRequest;
-            c = static_cast<unsigned char>(high * 16 + low);
-            i += 2;
-        }
-        if (c == 0) return Status::BadRequest;
-        // Backslash (a separator elsewhere), control bytes and bytes that never start valid UTF-8
-        // (0xC0/0xC1 only begin overlong forms such as %c0%ae for '.') are never in a served name.
-        if (c == '\\' || c < 0x20 || c == 0x7f || c == 0xc0 || c == 0xc1 || c >= 0xf5)
-            return Status::Refused;
-        if (c == '/') {
-            sawSeparator = true;
-            if (Status s = finishSegment(); s != Status::Ok) return s;
-            continue;
-        }
-        relative.push_back(static_cast<char>(c));
-    }
-    if (Status s = finishSegment(); s != Status::Ok) return s;
-    if (!relative.empty()) relative.pop_back();  // the last kept segment's '/'
+    using Result = PathNormalizer::Result;
+    const Result result = PathNormalizer::normalize(rawPath, relative, PathNormalizer::kFile);
+    if (result != Result::Ok)
+        return PathNormalizer::malformed(result) ? Status::BadRequest : Status::Refused;
+    // "/a/b/" → "a/b" and a directory by its form; "" (an empty path) is the docroot itself.
+    directorySyntax = !relative.empty() && relative.back() == '/';
+    if (directorySyntax) relative.pop_back();
+    if (!relative.empty()) relative.erase(0, 1);
     return Status::Ok;
 }
 

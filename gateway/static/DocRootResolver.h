@@ -9,13 +9,14 @@ namespace gateway {
 
 /// Maps a raw (percent-encoded) request path to a file beneath the docroot, safely.
 ///
-/// normalize() is pure: it percent-decodes once, collapses "//" and "/./", resolves ".." inside the
-/// path and refuses anything that would climb above the docroot, a NUL, a malformed escape, a
-/// backslash, overlong UTF-8 lead bytes and dotfile segments (.git, .env; ".well-known" is
-/// allowed). open() then opens the normalised path relative to a docroot directory descriptor with
-/// openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), so symlinks may not leave the docroot either.
-/// Where openat2 is unavailable (ENOSYS, or EPERM from an old seccomp filter) it falls back to
-/// openat + a check of the opened file's real path against the docroot's.
+/// normalize() is pure (PathNormalizer with its file policy): it percent-decodes once, collapses
+/// "//" and "/./", resolves ".." inside the path and refuses anything that would climb above the
+/// docroot, a NUL, a malformed escape, a backslash, control bytes, overlong UTF-8 lead bytes and
+/// dotfile segments (.git, .env; ".well-known" is allowed). open() then opens the normalised path
+/// relative to a docroot directory descriptor with openat2(RESOLVE_BENEATH |
+/// RESOLVE_NO_MAGICLINKS), so symlinks may not leave the docroot either. Where openat2 is
+/// unavailable (ENOSYS, or EPERM from an old seccomp filter) it falls back to openat + a check of
+/// the opened file's real path against the docroot's.
 class DocRootResolver {
 public:
     enum class Status : unsigned char {

@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 
 #include "gateway/http/DateCache.h"
+#include "gateway/http/Lexer.h"
 #include "gateway/static/DocRootResolver.h"
 #include "gateway/static/MimeTypes.h"
 
@@ -15,12 +15,6 @@ namespace {
 
 std::int64_t mtimeNanoseconds(const struct stat& info) noexcept {
     return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
-}
-
-void appendHex(std::string& out, std::uint64_t value) {
-    char buffer[20];
-    auto result = std::to_chars(buffer, buffer + sizeof buffer, value, 16);
-    out.append(buffer, result.ptr);
 }
 
 void appendHeader(std::string& out, std::string_view name, std::string_view value) {
@@ -153,11 +147,11 @@ std::shared_ptr<FileEntry> FileCache::buildOne(const std::string& relative, int 
     entry->contentType = contentType;
 
     entry->etag = "\"";
-    appendHex(entry->etag, static_cast<std::uint64_t>(info.st_ino));
+    appendNumber(entry->etag, static_cast<std::uint64_t>(info.st_ino), 16);
     entry->etag += '-';
-    appendHex(entry->etag, entry->size);
+    appendNumber(entry->etag, entry->size, 16);
     entry->etag += '-';
-    appendHex(entry->etag, static_cast<std::uint64_t>(entry->mtimeNs));
+    appendNumber(entry->etag, static_cast<std::uint64_t>(entry->mtimeNs), 16);
     entry->etag += '"';
     entry->lastModified = formatHttpDate(entry->mtime);
 

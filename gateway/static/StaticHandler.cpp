@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 
 #include <Poco/Logger.h>
 
+#include "gateway/http/Lexer.h"
 #include "gateway/http/ResponseWriter.h"
 #include "gateway/static/AcceptEncoding.h"
 #include "gateway/static/ByteRange.h"
@@ -82,12 +82,6 @@ struct StaticHeaders {
         }
     }
 };
-
-void appendNumber(std::string& out, std::uint64_t value) {
-    char buffer[24];
-    auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, result.ptr);
-}
 
 /// Percent-encodes a normalised relative path for a Location header (keeps '/' and pchar).
 void appendEncodedPath(std::string& out, std::string_view path) {

@@ -73,6 +73,8 @@ const char* abi_app_hpp_17();
 const char* abi_app_hpp_20();
 bool abi_testing_hpp_17();
 bool abi_testing_hpp_20();
+bool abi_http_lexer_hpp_17();
+bool abi_http_lexer_hpp_20();
 
 namespace {
 
@@ -102,6 +104,8 @@ TEST(HeaderSelfContained, WrapperAndTestingHeadersCompileAlone) {
     EXPECT_STREQ(abi_app_hpp_20(), "connection closed");
     EXPECT_TRUE(abi_testing_hpp_17());
     EXPECT_TRUE(abi_testing_hpp_20());
+    EXPECT_TRUE(abi_http_lexer_hpp_17());
+    EXPECT_TRUE(abi_http_lexer_hpp_20());
 }
 
 // ---- the frozen 1.0 plugin ------------------------------------------------------------------

@@ -16,6 +16,7 @@ endfunction()
 
 run("install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --component sdk --prefix "${prefix}")
 foreach(f include/gateway/gateway.h include/gateway/app.hpp include/gateway/testing.hpp
+          include/gateway/detail/http_lexer.hpp
           lib/cmake/GatewaySDK/GatewaySDKConfig.cmake
           lib/cmake/GatewaySDK/GatewaySDKConfigVersion.cmake share/pkgconfig/gateway-sdk.pc)
     if(NOT EXISTS "${prefix}/${f}")
@@ -24,6 +25,14 @@ foreach(f include/gateway/gateway.h include/gateway/app.hpp include/gateway/test
         message(FATAL_ERROR "not installed: ${f}\ninstalled: ${got}")
     endif()
 endforeach()
+
+# The installed headers alone are enough for a test of an app: testing.hpp and the detail
+# header it shares with the gateway.
+if(CXX_COMPILER)
+    file(WRITE "${scratch}/testing_only.cpp" "#include \"gateway/testing.hpp\"\n")
+    run("testing.hpp from the install" ${CXX_COMPILER} -std=c++17 -fsyntax-only
+        -I "${prefix}/include" "${scratch}/testing_only.cpp")
+endif()
 
 # The recipe, copied out of the source tree.
 file(COPY "${RECIPE_DIR}/" DESTINATION "${scratch}/src")

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "gateway/app.hpp"
+#include "gateway/detail/http_lexer.hpp"
 #include "gateway/gateway.h"
 
 namespace gateway::sdk::testing {
@@ -120,12 +121,9 @@ struct TestResponse {
     }
 
     static bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i)
-            if (lower(a[i]) != lower(b[i])) return false;
-        return true;
+        return ::gateway::detail::equalsIgnoreCase(a, b);
     }
-    static char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+    static char lower(char c) { return ::gateway::detail::toLowerAscii(c); }
 };
 
 /// A plugin .so loaded with dlopen(RTLD_NOW | RTLD_LOCAL), as the gateway does. Throws
@@ -395,32 +393,6 @@ private:
         return GW_OK;
     }
 
-    static bool isToken(std::string_view s) {
-        if (s.empty()) return false;
-        for (unsigned char c : s) {
-            if (c >= '0' && c <= '9') continue;
-            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') continue;
-            if (!std::strchr("!#$%&'*+-.^_`|~", c) || c == 0) return false;
-        }
-        return true;
-    }
-    static bool hasBadControl(std::string_view s) {
-        for (unsigned char c : s)
-            if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
-        return false;
-    }
-    static bool isDecimal(std::string_view s) {
-        if (s.empty() || s.size() > 19) return false;
-        for (char c : s)
-            if (c < '0' || c > '9') return false;
-        return true;
-    }
-    static std::string_view trim(std::string_view s) {
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-        return s;
-    }
-
     static int32_t hostStartResponse(gw_request* req, uint32_t status, gw_str reason,
                                      const gw_header* headers, std::size_t nHeaders,
                                      uint32_t flags) {
@@ -449,7 +421,7 @@ private:
             return GW_E_INVAL;
         }
         const std::string_view reasonText(reason.ptr ? reason.ptr : "", reason.len);
-        if (hasBadControl(reasonText)) {
+        if (!::gateway::detail::isFieldValue(reasonText)) {
             ex->lint("GW-L004", "reason phrase contains control characters");
             return GW_E_INVAL;
         }
@@ -465,14 +437,15 @@ private:
                 return GW_E_INVAL;
             }
             const std::string_view name(h.name.ptr ? h.name.ptr : "", h.name.len);
-            const std::string_view value =
-                trim(std::string_view(h.value.ptr ? h.value.ptr : "", h.value.len));
-            const std::string shown(name.substr(0, 64));
-            if (!isToken(name)) {
+            const std::string_view rawValue(h.value.ptr ? h.value.ptr : "", h.value.len);
+            const std::string_view value = ::gateway::detail::trimOws(rawValue);
+            std::string shown;
+            ::gateway::detail::appendEscaped(shown, name.substr(0, 64));
+            if (!::gateway::detail::isToken(name)) {
                 ex->lint("GW-L005", "header name \"" + shown + "\" is not a token");
                 return GW_E_INVAL;
             }
-            if (hasBadControl(std::string_view(h.value.ptr ? h.value.ptr : "", h.value.len))) {
+            if (!::gateway::detail::isFieldValue(rawValue)) {
                 ex->lint("GW-L006", "header " + shown + ": value contains control characters");
                 return GW_E_INVAL;
             }
@@ -488,11 +461,13 @@ private:
                 return GW_E_INVAL;
             }
             if (TestResponse::equalsIgnoreCase(name, "Content-Length")) {
-                if (!isDecimal(value) || contentLength || status == 204) {
+                std::int64_t length = -1;
+                if (!::gateway::detail::parseDecimal(value, length) || contentLength ||
+                    status == 204) {
                     ex->lint("GW-L009", "bad Content-Length \"" + std::string(value) + "\"");
                     return GW_E_INVAL;
                 }
-                contentLength = static_cast<std::size_t>(std::stoull(std::string(value)));
+                contentLength = static_cast<std::size_t>(length);
             }
             copied.emplace_back(std::string(name), std::string(value));
         }
@@ -572,53 +547,23 @@ private:
 
 namespace detail {
 
-inline int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// Percent-decode and remove dot segments (RFC 3986 5.2.4), keeping empty segments.
+/// PATH_INFO's rules (the gateway's own normaliser): percent-decode, remove dot segments, keep
+/// empty segments. What the gateway refuses is refused here with the gateway's answer.
 inline std::string normalisePath(std::string_view raw) {
-    std::string decoded;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '%' && i + 2 < raw.size() && hexValue(raw[i + 1]) >= 0 &&
-            hexValue(raw[i + 2]) >= 0) {
-            decoded += static_cast<char>(hexValue(raw[i + 1]) * 16 + hexValue(raw[i + 2]));
-            i += 2;
-        } else {
-            decoded += raw[i];
-        }
-    }
-    if (decoded.find('\0') != std::string::npos)
-        throw std::invalid_argument("path decodes to a NUL (the gateway answers 400)");
-    std::vector<std::string> segments;
-    std::size_t pos = 1;
-    if (decoded.empty() || decoded[0] != '/') decoded.insert(decoded.begin(), '/');
-    bool trailing = false;
-    while (pos <= decoded.size()) {
-        std::size_t end = decoded.find('/', pos);
-        if (end == std::string::npos) end = decoded.size();
-        const std::string segment = decoded.substr(pos, end - pos);
-        const bool last = end == decoded.size();
-        if (segment == ".") {
-            trailing = last;
-        } else if (segment == "..") {
-            if (segments.empty())
-                throw std::invalid_argument("path climbs above / (the gateway answers 400)");
-            segments.pop_back();
-            trailing = last;
-        } else {
-            segments.push_back(segment);
-            trailing = false;
-        }
-        pos = end + 1;
-    }
+    using ::gateway::detail::PathResult;
     std::string out;
-    for (const auto& s : segments) out += "/" + s;
-    if (trailing || out.empty()) out += "/";
-    return out;
+    switch (::gateway::detail::normalizePath(raw, out, ::gateway::detail::kPathInfoPolicy)) {
+        case PathResult::Ok:
+            return out.empty() ? "/" : out;
+        case PathResult::Nul:
+            throw std::invalid_argument("path decodes to a NUL (the gateway answers 400)");
+        case PathResult::Climbs:
+            throw std::invalid_argument("path climbs above / (the gateway answers 400)");
+        case PathResult::NotRooted:
+            throw std::invalid_argument("path does not start with '/' (the gateway answers 400)");
+        default:
+            throw std::invalid_argument("path has a malformed %-escape (the gateway answers 400)");
+    }
 }
 
 /// The Host header without its port ("[::1]:80" -> "::1", "a.test:80" -> "a.test").

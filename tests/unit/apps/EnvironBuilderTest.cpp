@@ -4,63 +4,13 @@
 #include <string>
 
 #include "gateway/apps/EnvironBuilder.h"
+#include "gateway/http/PathNormalizer.h"
 #include "gateway/http/RequestParser.h"
 
 namespace gateway {
 namespace {
 
-using PathStatus = EnvironBuilder::PathStatus;
-
-struct PathCase {
-    const char* name;
-    const char* raw;
-    PathStatus status;
-    const char* decoded;
-};
-
-std::ostream& operator<<(std::ostream& out, const PathCase& c) {
-    return out << c.name;
-}
-
-class DecodePathTable : public ::testing::TestWithParam<PathCase> {};
-
-TEST_P(DecodePathTable, Decode) {
-    const PathCase& c = GetParam();
-    std::string out = "stale";
-    EXPECT_EQ(EnvironBuilder::decodePath(c.raw, out), c.status);
-    if (c.status == PathStatus::Ok) {
-        EXPECT_EQ(out, c.decoded);
-    }
-}
-
-const PathCase kPaths[] = {
-    {"Empty", "", PathStatus::Ok, ""},
-    {"Slash", "/", PathStatus::Ok, "/"},
-    {"Plain", "/a/b", PathStatus::Ok, "/a/b"},
-    {"Space", "/a%20b", PathStatus::Ok, "/a b"},
-    {"DotDotAfterEscape", "/a%20b/../c", PathStatus::Ok, "/c"},
-    {"EncodedSlash", "/x%2Fy", PathStatus::Ok, "/x/y"},
-    {"EmptySegmentsKept", "/a//b/", PathStatus::Ok, "/a//b/"},
-    {"SingleDot", "/a/./b", PathStatus::Ok, "/a/b"},
-    {"TrailingDot", "/a/.", PathStatus::Ok, "/a/"},
-    {"TrailingDotDot", "/a/b/..", PathStatus::Ok, "/a/"},
-    {"BackToRoot", "/a/..", PathStatus::Ok, "/"},
-    {"OnlyDot", "/.", PathStatus::Ok, "/"},
-    {"DotsInNames", "/.well-known/a..b/...", PathStatus::Ok, "/.well-known/a..b/..."},
-    {"EncodedDots", "/a/%2e%2E/b", PathStatus::Ok, "/b"},
-    {"Climbs", "/..", PathStatus::Climbs, ""},
-    {"ClimbsLater", "/a/../../etc/passwd", PathStatus::Climbs, ""},
-    {"ClimbsEncoded", "/%2e%2e/secret", PathStatus::Climbs, ""},
-    {"ClimbsThroughEncodedSlash", "/..%2F..%2Fsecret", PathStatus::Climbs, ""},
-    {"EncodedNul", "/a%00b", PathStatus::Malformed, ""},
-    {"ShortEscape", "/a%2", PathStatus::Malformed, ""},
-    {"BadHex", "/a%zz", PathStatus::Malformed, ""},
-    {"NotRooted", "a/b", PathStatus::Malformed, ""},
-    {"Utf8", "/%C3%A9t%C3%A9", PathStatus::Ok, "/\xC3\xA9t\xC3\xA9"},
-};
-
-INSTANTIATE_TEST_SUITE_P(PathInfo, DecodePathTable, ::testing::ValuesIn(kPaths),
-                         [](const auto& info) { return std::string(info.param.name); });
+// PATH_INFO decoding has its table in tests/unit/http/PathNormalizerTest.cpp.
 
 // --- whole environ ---------------------------------------------------------------------------
 
@@ -89,7 +39,8 @@ TEST_P(EnvironTable, Build) {
 
     std::string raw_path(request.path.substr(std::string_view(c.mount).size()));
     std::string pathInfo;
-    ASSERT_EQ(EnvironBuilder::decodePath(raw_path, pathInfo), PathStatus::Ok);
+    ASSERT_EQ(PathNormalizer::normalize(raw_path, pathInfo, PathNormalizer::kPathInfo),
+              PathNormalizer::Result::Ok);
     EnvironContext context;
     context.scriptName = c.mount;
     context.pathInfo = pathInfo;

@@ -112,6 +112,14 @@ const ValidBody kValid[] = {
     {"TrailerWithObsText", "1\r\nx\r\n0\r\nX-Name: caf\xC3\xA9\t!\r\n\r\n", "", "x"},
     {"NextRequestNotConsumed", "3\r\nabc\r\n0\r\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n\r\n", "abc"},
     {"BodyExactlyAtLimit", "5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n", "", "helloabc", 8},
+    // Framing comes from the chunk sizes alone, whatever the data looks like (issue 6, found 3).
+    {"DataLooksLikeLastChunkAndRequest", "17\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n\r\n0\r\n\r\n", "",
+     "0\r\n\r\nGET / HTTP/1.1\r\n\r\n"},
+    // Only the forbidden names themselves are refused, not names that merely start or end alike.
+    {"TrailerNamesLikeForbiddenOnes",
+     "1\r\nx\r\n0\r\nX-Host: a\r\nHostname: b\r\nHos: c\r\nContent-Lengths: 1\r\n"
+     "ContentLength: 2\r\nTrailer: d\r\nContent-Types: e\r\n\r\n",
+     "", "x"},
 };
 
 class ChunkedBody : public ::testing::TestWithParam<ValidBody> {};
@@ -189,6 +197,27 @@ const InvalidBody kInvalid[] = {
          }() +
          "\r\n",
      400},
+    // Edges of the size line and of the data's CRLF (issue 6, found 4).
+    {"UnderscoreInSize", "0_2e\r\nhello\r\n0\r\n\r\n", 400},
+    {"UpperHexPrefix", "0X5\r\nhello\r\n0\r\n\r\n", 400},
+    {"EmptySizeLineAfterData", "5\r\nhello\r\n\r\n0\r\n\r\n", 400},
+    {"EmptySizeLineAtOnce", "\r", 400},
+    {"DataNotFollowedByCrlfAtOnce", "5\r\nhelloX", 400},
+    {"DataFollowedByLfOnlyAtOnce", "5\r\nhello\n", 400},
+    {"BareCrEndsSizeLineAtOnce", "5\rh", 400},
+    {"CrCrLfEndsSizeLine", "5\r\r\nhello\r\n0\r\n\r\n", 400},
+    {"BareLfEndsLastChunk", "0\n\r\n", 400},
+    {"TrailerCrCrLf", "0\r\nX: a\r\r\n\r\n", 400},
+    // Fields that must never be trailers (RFC 9110 §6.5.1), any case; refused at the colon.
+    {"TrailerContentLength", "5\r\nhello\r\n0\r\nContent-Length: 5\r\n\r\n", 400},
+    {"TrailerTransferEncoding", "0\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+    {"TrailerHost", "0\r\nHost: evil.example\r\n\r\n", 400},
+    {"TrailerHostMixedCase", "0\r\nhOsT: evil.example\r\n\r\n", 400},
+    {"TrailerHostAtOnce", "0\r\nHOST:", 400},
+    {"TrailerContentLengthAfterAllowedOne", "0\r\nX-A: 1\r\ncontent-length: 0\r\n\r\n", 400},
+    {"TrailerContentType", "0\r\nContent-Type: text/html\r\n\r\n", 400},
+    {"TrailerContentEncoding", "0\r\nContent-Encoding: gzip\r\n\r\n", 400},
+    {"TrailerContentRange", "0\r\nContent-Range: bytes 0-1/2\r\n\r\n", 400},
     {"ChunkOverLimit", "9\r\nhelloabcd\r\n0\r\n\r\n", 413, 8},
     {"SecondChunkOverLimit", "5\r\nhello\r\n4\r\nabcd\r\n0\r\n\r\n", 413, 8},
     {"HugeChunkOverLimitBeforeData", "ffffffffffffffff\r\n", 413, 16 * 1024 * 1024},
@@ -218,6 +247,57 @@ std::string invalidName(const ::testing::TestParamInfo<InvalidBody>& info) {
 
 INSTANTIATE_TEST_SUITE_P(ChunkedDecoder, MalformedChunkedBody, ::testing::ValuesIn(kInvalid),
                          invalidName);
+
+// ---------------------------------------------------------------------------------------------
+// Chunk sizes: refused on the digit that breaks a bound, not after a size line (and data) that may
+// never come (issue 6, found 5). None of these inputs ends its size line.
+
+constexpr std::uint64_t kNoLimit = UINT64_MAX;
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+struct SizeCase {
+    std::string name;
+    std::string encoded;
+    std::uint64_t maxBody;
+    Status status;    ///< NeedMore: accepted so far
+    int errorStatus;  ///< when Error
+};
+
+void PrintTo(const SizeCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
+const SizeCase kSizes[] = {
+    {"Int64MaxNoLimit", "7fffffffffffffff\r\n", kNoLimit, Status::NeedMore, 0},
+    {"TwoPow63NoLimit", "8000000000000000", kNoLimit, Status::Error, 400},
+    {"TwoPow63WithLimit", "8000000000000000", kMiB, Status::Error, 413},
+    {"AllOnesNoLimit", "ffffffffffffffff", kNoLimit, Status::Error, 400},
+    {"AllOnesWithLimit", "ffffffffffffffff", kMiB, Status::Error, 413},
+    {"SeventeenDigitsNoLimit", "00000000000000001", kNoLimit, Status::Error, 400},
+    {"SeventeenDigitsWithLimit", "00000000000000001", kMiB, Status::Error, 400},
+    {"SeventeenOnesNoLimit", "fffffffffffffffff", kNoLimit, Status::Error, 400},
+    {"SeventeenOnesWithLimit", "fffffffffffffffff", kMiB, Status::Error, 413},
+    {"SixteenDigitsAtLimit", "0000000000100000\r\n", kMiB, Status::NeedMore, 0},
+    {"OneOverLimit", "100001", kMiB, Status::Error, 413},
+    {"OneOverLimitLeadingZeros", "0000000000100001", kMiB, Status::Error, 413},
+    {"SecondChunkOverLimit", "5\r\nhello\r\n4", 8, Status::Error, 413},
+    {"SecondChunkAtLimit", "5\r\nhello\r\n3\r\n", 8, Status::NeedMore, 0},
+};
+
+class ChunkSizeBound : public ::testing::TestWithParam<SizeCase> {};
+
+TEST_P(ChunkSizeBound, IsEnforcedOnTheDigitTheSameFedWholeByteByByteAndSplit) {
+    const SizeCase& c = GetParam();
+    const Decoded d = decodeEveryWay(c.encoded, c.maxBody);
+    ASSERT_EQ(d.status, c.status) << "error " << d.errorStatus;
+    EXPECT_EQ(d.errorStatus, c.errorStatus);
+}
+
+std::string sizeName(const ::testing::TestParamInfo<SizeCase>& info) {
+    return info.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(ChunkedDecoder, ChunkSizeBound, ::testing::ValuesIn(kSizes), sizeName);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -409,15 +409,14 @@ const ValidCase kValid[] = {
      "GET / HTTP/1.1\r\nHost:\r\n\r\n",
      "",
      {.host = "", .fields = {{"Host", ""}}}},
-    {"LeadingEmptyLinesSkipped", "\r\n\r\n\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", "", {}},
-    {"BareLfLineEnds",
-     "GET / HTTP/1.1\nHost: h\nX: y\n\n",
-     "",
-     {.fields = {{"Host", "h"}, {"X", "y"}}}},
-    {"MixedLineEnds",
-     "GET / HTTP/1.1\nHost: h\r\nX: y\n\r\n",
-     "",
-     {.fields = {{"Host", "h"}, {"X", "y"}}}},
+    {"LeadingEmptyLinesSkipped", "\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", "", {}},
+    {"BareLfAfterHeadIsBody",
+     "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n",
+     "\n\r\r",
+     {.method = "POST",
+      .methodId = Method::Post,
+      .contentLength = 3,
+      .fields = {{"Host", "h"}, {"Content-Length", "3"}}}},
     {"NinetyNineFields",
      "GET / HTTP/1.1\r\nHost: h\r\n" + manyFields(99) + "\r\n",
      "",
@@ -487,7 +486,20 @@ void PrintTo(const InvalidCase& c, std::ostream* os) {
 }
 
 const InvalidCase kInvalid[] = {
-    // Line ends
+    // Line ends: CRLF only. A bare LF fails as soon as it arrives (the rows that stop right after
+    // it would otherwise be Incomplete); a bare CR once the head is complete.
+    {"BareLfEndsRequestLine", "GET / HTTP/1.1\nHost: h\r\n\r\n", 400},
+    {"BareLfEndsRequestLineAtOnce", "GET / HTTP/1.1\n", 400},
+    {"BareLfEndsHeaderLine", "GET / HTTP/1.1\r\nHost: a\n\r\n", 400},
+    {"BareLfEndsHeaderLineAtOnce", "GET / HTTP/1.1\r\nHost: a\n", 400},
+    {"BareLfEndsLaterHeaderLine", "GET / HTTP/1.1\r\nHost: a\r\nX: y\n\r\n", 400},
+    {"BareLfEndsHead", "GET / HTTP/1.1\r\nHost: a\r\n\n", 400},
+    {"BareLfOnly", "GET / HTTP/1.1\nHost: h\nX: y\n\n", 400},
+    {"BareLfLeadingEmptyLine", "\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", 400},
+    {"BareLfAfterLeadingEmptyLine", "\r\n\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", 400},
+    {"CrLfLfEndsHead", "GET / HTTP/1.1\r\nHost: h\r\n\n\r\n", 400},
+    {"BareLfInHeaderValue", "GET / HTTP/1.1\r\nHost: h\r\nX: a\nb\r\n\r\n", 400},
+    {"BareCrLfLf", "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\r\n\r\n", 400},
     {"BareCrEndsRequestLine", "GET / HTTP/1.1\rHost: h\r\n\r\n", 400},
     {"BareCrInHeaderValue", "GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n", 400},
     {"CrCrLfEndsField", "GET / HTTP/1.1\r\nHost: h\r\r\n\r\n", 400},
@@ -665,7 +677,7 @@ void PrintTo(const LimitCase& c, std::ostream* os) {
 
 const LimitCase kLimits[] = {
     {"RequestLineAtLimit", kSmall, requestLine(32) + "\r\nHost: h\r\n\r\n", Status::Complete, 0},
-    {"RequestLineAtLimitBareLf", kSmall, requestLine(32) + "\nHost: h\n\n", Status::Complete, 0},
+    {"RequestLineAtLimitBareLf", kSmall, requestLine(32) + "\nHost: h\n\n", Status::Error, 400},
     {"RequestLineOverLimit", kSmall, requestLine(33) + "\r\nHost: h\r\n\r\n", Status::Error, 414},
     {"RequestLineOverLimitBareLf", kSmall, requestLine(33) + "\nHost: h\n\n", Status::Error, 414},
     {"RequestLineAtLimitStillBuffering", kSmall, requestLine(32) + "\r", Status::Incomplete, 0},
@@ -673,6 +685,10 @@ const LimitCase kLimits[] = {
     {"EndlessRequestLine", kSmall, std::string(200, 'G'), Status::Error, 414},
     {"HeadAtLimit", kSmall, headOfSize(128), Status::Complete, 0},
     {"HeadOverLimit", kSmall, headOfSize(129), Status::Error, 431},
+    // The limits win over a bare LF that arrives once they are broken, in any feeding.
+    {"BareLfAfterHeadOverLimit", kSmall, headOfSize(200).substr(0, 129) + "\n", Status::Error, 431},
+    {"BareLfPutsHeadOverLimit", kSmall, headOfSize(200).substr(0, 128) + "\n", Status::Error, 431},
+    {"BareLfWithinHeadLimit", kSmall, headOfSize(200).substr(0, 127) + "\n", Status::Error, 400},
     {"HeadOverLimitWithoutEnd", kSmall, headOfSize(200).substr(0, 129), Status::Error, 431},
     {"HeadAtLimitWithoutEnd", kSmall, headOfSize(200).substr(0, 128), Status::Incomplete, 0},
     {"FieldCountAtLimit", kSmall, headWithFields(4), Status::Complete, 0},
