@@ -80,5 +80,24 @@ INSTANTIATE_TEST_SUITE_P(
         MalformedCase{"LowercaseVersion", "GET / http/1.1\r\n" + H + "\r\n", 400},
         MalformedCase{"TargetWithoutSlash", "GET index.html HTTP/1.1\r\n" + H + "\r\n", 400},
         MalformedCase{"MissingHostOnHttp11", "GET / HTTP/1.1\r\n\r\n", 400},
-        MalformedCase{"DuplicateHost", "GET / HTTP/1.1\r\n" + H + "Host: other\r\n\r\n", 400}),
+        MalformedCase{"DuplicateHost", "GET / HTTP/1.1\r\n" + H + "Host: other\r\n\r\n", 400},
+        // One rule for line ends: CRLF only. A bare LF is answered at once, not waited on.
+        MalformedCase{"BareLfEndsHeaderLine", "GET / HTTP/1.1\r\nHost: test\nX: y\r\n\r\n", 400},
+        MalformedCase{"BareLfEndsHead", "GET / HTTP/1.1\r\n" + H + "\n", 400},
+        MalformedCase{"BareLfEndsRequestLineOfUnfinishedHead", "GET / HTTP/1.1\nHost: te", 400},
+        // Fields that must never be trailers: refused rather than silently dropped.
+        MalformedCase{"ContentLengthTrailer",
+                      "POST / HTTP/1.1\r\n" + H +
+                          "Transfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nContent-Length: "
+                          "5\r\n\r\n",
+                      400},
+        MalformedCase{
+            "HostTrailer",
+            "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\nhOST: evil\r\n\r\n",
+            400},
+        MalformedCase{"TransferEncodingTrailer",
+                      "POST / HTTP/1.1\r\n" + H +
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: "
+                          "chunked\r\n\r\n",
+                      400}),
     [](const auto& info) { return info.param.name; });

@@ -212,7 +212,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadBody{"SizeLineEndedByBareLf", "5\nhello\r\n0\r\n\r\n", 400},
                       BadBody{"DataNotFollowedByCrlf", "5\r\nhelloXX0\r\n\r\n", 400},
                       BadBody{"EmptySizeLine", "\r\n0\r\n\r\n", 400},
-                      BadBody{"SeventeenHexDigits", "10000000000000000\r\n", 400},
+                      BadBody{"SeventeenHexDigits", "00000000000000005\r\nhello\r\n0\r\n\r\n", 400},
                       BadBody{"ChunkOfTwoToThe63", "8000000000000000\r\n", 413},
                       BadBody{"ChunkOfTwoToThe64Minus1", "ffffffffffffffff\r\n", 413},
                       BadBody{"ChunkPastTheLimit", "1000001\r\n", 413}),
