@@ -145,12 +145,14 @@ void AppRegistry::load() {
                                  file.filename().string() + ") mounted at " + shownMount(mount));
         }
     }
-    for (const auto& [name, keys] : _settings.appSections) {
+    for (const auto& section : _settings.appSections) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda (C++20 allows it).
+        const std::string& name = section.first;
         const bool used = std::any_of(_hosts.begin(), _hosts.end(), [&](const auto& host) {
             return host->instance().app().name() == name ||
                    std::filesystem::path(host->instance().app().path()).stem() == name;
         });
-        if (!used && !keys.count("disabled"))
+        if (!used && !section.second.count("disabled"))
             logger().warning("config section [app." + name + "] matches no loaded app");
     }
 }

@@ -23,7 +23,8 @@ void ResponseState::lint(std::string_view code, std::string detail) {
 std::int32_t ResponseState::startResponse(std::uint32_t status, gw_str reason,
                                           const gw_header* headers, std::size_t count,
                                           std::uint32_t flags, bool fromBody) {
-    if (_committed || fromBody) {
+    // Once a body byte is admitted the head it belongs to is fixed, committed yet or not.
+    if (_committed || _usedWrite || _sent > 0 || fromBody) {
         lint("GW-L003",
              fromBody ? "start_response from next/close" : "start_response after the first byte");
         return GW_E_STATE;
@@ -106,7 +107,7 @@ ResponseState::Verdict ResponseState::afterCall(std::int32_t rc, bool bodyFilled
                                                 std::int32_t inputError) {
     using Kind = Verdict::Kind;
     Verdict verdict;
-    verdict.code = rc;
+    verdict.code = rc < GW_E_UNSUPPORTED ? GW_E_APP : rc;  // unknown negatives
     if (rc != GW_OK && bodyFilled)
         lint("GW-L015", "body_out filled although call did not return GW_OK");
     if (rc == GW_OK) {
@@ -142,7 +143,6 @@ ResponseState::Verdict ResponseState::afterCall(std::int32_t rc, bool bodyFilled
         verdict.status = 413;
         return verdict;
     }
-    if (verdict.code < GW_E_UNSUPPORTED) verdict.code = GW_E_APP;  // unknown negatives
     verdict.status = 500;
     verdict.logError = true;
     return verdict;

@@ -31,14 +31,15 @@ public:
         Kind kind = Kind::Respond;
         int status = 0;             ///< Fail: 500, 413, 400, 408, 504; 0 = client gone
         bool logError = false;      ///< an ERROR line is due (else INFO/DEBUG)
-        std::int32_t code = GW_OK;  ///< the effective error code
+        std::int32_t code = GW_OK;  ///< the effective error code (unknown negatives: GW_E_APP)
     };
 
     /// `headRequest`: the client asked with HEAD (no body bytes go out).
     void reset(bool headRequest);
 
     // --- start_response / write -----------------------------------------------------------
-    /// `fromBody`: called from next()/close() (GW_E_STATE).
+    /// GW_E_STATE when `fromBody` (called from next()/close()), after the first body byte was
+    /// admitted or the head committed, or when started already and GW_RESPONSE_REPLACE is not set.
     std::int32_t startResponse(std::uint32_t status, gw_str reason, const gw_header* headers,
                                std::size_t count, std::uint32_t flags, bool fromBody);
     /// Admits `len` body bytes from write(): GW_OK with `allowed` (clipped to the app's

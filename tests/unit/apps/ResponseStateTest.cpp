@@ -410,6 +410,39 @@ const StateCase kCases[] = {
      Kind::Respond,
      0,
      {"GW-L003"}},
+    // Found by fuzz_response_state: body bytes admitted before the commit made the head fixed.
+    {"StartAfterChunkBeforeCommit",
+     false,
+     [](ResponseState& s) {
+         start(s, 200, 0, "10");
+         EXPECT_EQ(s.admitChunk(3), 3u);
+         EXPECT_EQ(start(s, 500, GW_RESPONSE_REPLACE), GW_E_STATE);
+         EXPECT_EQ(s.status(), 200);
+         EXPECT_EQ(s.contentLength(), 10);
+         return GW_OK;
+     },
+     false,
+     false,
+     GW_OK,
+     Kind::Respond,
+     0,
+     {"GW-L003"}},
+    {"StartAfterWriteBeforeCommit",
+     false,
+     [](ResponseState& s) {
+         start(s, 200);
+         std::size_t allowed = 0;
+         EXPECT_EQ(s.admitWrite(0, true, allowed), GW_OK);
+         EXPECT_EQ(start(s, 404, GW_RESPONSE_REPLACE), GW_E_STATE);
+         EXPECT_EQ(s.status(), 200);
+         return GW_OK;
+     },
+     false,
+     false,
+     GW_OK,
+     Kind::Respond,
+     0,
+     {"GW-L003"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Response, ResponseStateTable, ::testing::ValuesIn(kCases),
@@ -426,6 +459,21 @@ TEST(ResponseState, ResetForgetsEverything) {
     EXPECT_FALSE(state.closeRequested());
     EXPECT_EQ(state.contentLength(), -1);
     EXPECT_TRUE(state.findings().empty());
+}
+
+// Found by fuzz_response_state: an unknown negative code stayed as it was unless the verdict was a
+// plain 500.
+TEST(ResponseState, UnknownNegativeCodesBecomeAppErrors) {
+    for (const bool committed : {false, true}) {
+        for (const std::int32_t inputError : {GW_OK, GW_E_IO, GW_E_TOO_LARGE}) {
+            ResponseState state;
+            state.reset(false);
+            start(state, 200);
+            if (committed) state.commit();
+            const auto verdict = state.afterCall(-1234, false, true, inputError);
+            EXPECT_EQ(verdict.code, GW_E_APP) << committed << " " << inputError;
+        }
+    }
 }
 
 TEST(ResponseState, KeepsACopyOfTheHead) {
