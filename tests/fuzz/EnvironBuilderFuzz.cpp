@@ -14,13 +14,21 @@
 #include "FuzzInput.h"
 #include "FuzzTargets.h"
 #include "gateway/apps/EnvironBuilder.h"
+#include "gateway/http/PathNormalizer.h"
 #include "gateway/http/RequestParser.h"
 
 namespace gateway::fuzz {
 
 namespace {
 
-using PathStatus = EnvironBuilder::PathStatus;
+enum class PathStatus { Ok, Malformed, Climbs };
+
+/// PATH_INFO's policy refuses nothing but climbing; everything else is malformed or Ok.
+PathStatus classify(PathNormalizer::Result result) {
+    if (result == PathNormalizer::Result::Ok) return PathStatus::Ok;
+    if (result == PathNormalizer::Result::Climbs) return PathStatus::Climbs;
+    return PathStatus::Malformed;
+}
 
 /// The SPEC's PATH_INFO rule written the obvious way: decode everything, then walk the segments
 /// with a stack.
@@ -194,7 +202,8 @@ int environBuilder(const std::uint8_t* data, std::size_t size) {
     context.scriptName = script;
 
     std::string pathInfo, reference;
-    const PathStatus status = EnvironBuilder::decodePath(rawPathInfo, pathInfo);
+    const PathStatus status =
+        classify(PathNormalizer::normalize(rawPathInfo, pathInfo, PathNormalizer::kPathInfo));
     GATEWAY_FUZZ_CHECK(status == referenceDecode(rawPathInfo, reference));
     if (status != PathStatus::Ok) return 0;
     GATEWAY_FUZZ_CHECK(pathInfo == reference);
