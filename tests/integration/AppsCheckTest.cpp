@@ -31,6 +31,10 @@ class AppsCheck : public ::testing::TestWithParam<CheckCase> {};
 
 TEST_P(AppsCheck, Reports) {
     const CheckCase& c = GetParam();
+#ifdef __clang__
+    if (std::string(c.plugin) == "unique_symbol")
+        GTEST_SKIP() << "clang never emits STB_GNU_UNIQUE symbols, so the test plugin has none";
+#endif
     const std::string file = std::string(GATEWAY_TEST_PLUGINS_DIR) + "/" + c.plugin + ".so";
     const auto result =
         Subprocess::run({GatewayProcess::binary(), "check", file}, std::chrono::seconds(20));
