@@ -211,8 +211,8 @@ Connection::Progress Connection::readBody() {
     // request's bytes are left to readInput().
     while (status == RequestBody::Status::NeedMore && _readable && _body->lengthLeft() > 0) {
         const std::span<char> scratch = _manager.bodyScratch();
-        const auto want = static_cast<std::size_t>(
-            std::min<std::uint64_t>(scratch.size(), _body->lengthLeft()));
+        const auto want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(scratch.size(), _body->lengthLeft()));
         const ssize_t n = ::read(_fd, scratch.data(), want);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -234,13 +234,12 @@ Connection::Progress Connection::readBody() {
         return Progress::Continue;
     }
     if (status == RequestBody::Status::NeedMore) {
-        if (used == 0) return Progress::NeedInput;
-        if (belowMinimumRate(_body->size(), _manager.nowMs() - _bodyStartMs,
-                             _manager.settings().minBodyRate)) {
+        if (used > 0 && belowMinimumRate(_body->size(), _manager.nowMs() - _bodyStartMs,
+                                         _manager.settings().minBodyRate)) {
             respondError(408, nullptr, "request body arriving below --min-body-rate");
             return Progress::Continue;
         }
-        _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
+        armBodyTimeout(used > 0);
         return Progress::NeedInput;
     }
     TimeoutList::unlink(_timer);
@@ -260,7 +259,7 @@ Connection::Progress Connection::drainBody() {
         consume(static_cast<std::size_t>(take));
         _unread.bytes -= take;
         if (_unread.bytes > 0) {
-            if (take > 0) _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
+            armBodyTimeout(take > 0);
             return Progress::NeedInput;
         }
     } else {
@@ -273,7 +272,7 @@ Connection::Progress Connection::drainBody() {
             if (status == ChunkedDecoder::Status::Data) continue;
             if (status == ChunkedDecoder::Status::Done) break;
             if (status == ChunkedDecoder::Status::NeedMore) {
-                if (used > 0) _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
+                armBodyTimeout(used > 0);
                 return Progress::NeedInput;
             }
             close();  // a malformed or oversized body after the response: nothing to answer
@@ -284,6 +283,13 @@ Connection::Progress Connection::drainBody() {
     TimeoutList::unlink(_timer);
     _state = State::Head;
     return Progress::Continue;
+}
+
+void Connection::armBodyTimeout(bool progress) {
+    // Restarted by every read that brings body bytes; armed anew if a blocked write (of the
+    // response or a 100 Continue) took the connection's one timer meanwhile.
+    if (progress || _timer.list != &_manager.bodyTimeouts())
+        _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
 }
 
 int Connection::checkBeforeRouting(const Request& request, const char*& reason) const {

@@ -63,6 +63,7 @@ private:
     Progress consumeInput();
     Progress readBody();
     Progress drainBody();
+    void armBodyTimeout(bool progress);
     void handleRequest(Request& request);
     bool startReadingBody(const Request& request, const BodyPolicy& policy);
     void dispatch(Request& request);

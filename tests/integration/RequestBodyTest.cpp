@@ -82,6 +82,18 @@ TEST_F(RequestBody, StalledBodyIsAnswered408AfterTheBodyTimeout) {
     EXPECT_NE(gateway().log().find("request body stalled past --body-timeout"), std::string::npos);
 }
 
+TEST_F(RequestBody, UnreadBodyThatStallsAfterTheResponseIsClosedAtTheBodyTimeout) {
+    // A static file ignores a Content-Length body: it is drained after the response, and a
+    // client that stops sending it must not keep the connection forever.
+    ASSERT_TRUE(startApps("", {"--workers", "1", "--body-timeout", "1s"}));
+    RawClient client(port());
+    const auto start = Clock::now();
+    client.send("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n0123456789");
+    EXPECT_EQ(client.readResponse().status, 405);
+    EXPECT_TRUE(client.waitClosed(5s));
+    EXPECT_GE(Clock::now() - start, 900ms);
+}
+
 TEST_F(RequestBody, TwoHundredSlowUploadsNeitherStarveAppsNorLinger) {
     // The acceptance run on one worker: 100 uploads that stall and 100 that trickle a byte every
     // 2 s. Normal uploads keep being answered within 2 s; the stalled ones are cut off at the
