@@ -2,7 +2,12 @@
 //   {"environ": {every environ entry}, "body_length": N, "body_sha256": "hex"}
 // The body is streamed through SHA-256 and never held whole, so a 100 MiB upload costs 64 KiB.
 // SHA-256 comes from OpenSSL (Poco::Crypto), several times faster than a portable one.
+// The app holds OpenSSL initialised from init to fini: each DigestEngine holds Poco's
+// reference-counted OpenSSLInitializer too, and when the count fell to zero on one pool thread
+// while another raised it again, Poco freed its OpenSSL locks under the other thread's feet
+// (workers died in pthread_mutex_destroy; found by bench/soak).
 #include <Poco/Crypto/DigestEngine.h>
+#include <Poco/Crypto/OpenSSLInitializer.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
@@ -40,6 +45,9 @@ public:
         request.startResponse(200, {{"Content-Type", "application/json"}});
         return gateway::sdk::Body::fromString(json.str());
     }
+
+private:
+    Poco::Crypto::OpenSSLInitializer _openSsl;
 };
 
 // Reads the request body, which may block: thread-safe but not GW_APP_NON_BLOCKING.

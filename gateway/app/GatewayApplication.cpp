@@ -1,5 +1,6 @@
 #include "gateway/app/GatewayApplication.h"
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <array>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -31,6 +33,26 @@ namespace {
 // Exit codes (README): 0 ok, 1 runtime failure (e.g. port in use), 2 usage or configuration.
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
+
+/// The fault signals' dispositions as the process started, read before main() and so before
+/// Poco's Application replaces them: SIG_DFL, or a sanitizer's handler, which must stay in place
+/// to report a crash in a worker.
+class StartupFaultHandlers {
+public:
+    StartupFaultHandlers() {
+        for (std::size_t i = 0; i < kSignals.size(); ++i)
+            ::sigaction(kSignals[i], nullptr, &_actions[i]);
+    }
+    void restore() const {
+        for (std::size_t i = 0; i < kSignals.size(); ++i)
+            ::sigaction(kSignals[i], &_actions[i], nullptr);
+    }
+
+private:
+    static constexpr std::array<int, 5> kSignals = {SIGILL, SIGBUS, SIGSEGV, SIGSYS, SIGFPE};
+    std::array<struct sigaction, kSignals.size()> _actions{};
+};
+const StartupFaultHandlers startupFaultHandlers;
 
 struct OptionSpec {
     const char* name;
@@ -114,7 +136,7 @@ GatewayApplication::GatewayApplication() {
     setUnixOptions(true);
     // Poco's Application turns SIGSEGV & co. into exceptions, which end in abort(): a crash
     // (in a plugin, say) must stay a crash with its own signal, for the supervisor and for cores.
-    for (int sig : {SIGILL, SIGBUS, SIGSEGV, SIGSYS, SIGFPE}) std::signal(sig, SIG_DFL);
+    startupFaultHandlers.restore();
 }
 
 void GatewayApplication::defineOptions(Poco::Util::OptionSet& options) {

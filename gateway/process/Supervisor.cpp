@@ -21,6 +21,10 @@
 #include "gateway/net/Listener.h"
 #include "gateway/process/Worker.h"
 
+#ifdef GATEWAY_SANITIZE_ADDRESS
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace gateway {
 namespace {
 
@@ -149,6 +153,10 @@ void Supervisor::spawn() {
             logger().critical(std::string("worker could not start: ") + e.what());
             code = kWorkerStartFailed;
         }
+#ifdef GATEWAY_SANITIZE_ADDRESS
+        // LeakSanitizer checks in exit(), which _Exit skips: a worker's leaks count too.
+        __lsan_do_leak_check();
+#endif
         std::_Exit(code);  // not the master's exit path: no static destructors, no atexit
     }
     _workers.push_back(pid);

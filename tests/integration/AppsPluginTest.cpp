@@ -215,6 +215,11 @@ TEST_F(AppsPlugin, SigtermDoesNotWaitForAHungAppPastTheGrace) {
 }
 
 TEST_F(AppsPlugin, CrashingCallCostsOneWorkerNotTheGateway) {
+#if defined(GATEWAY_SANITIZE_ADDRESS) || defined(GATEWAY_SANITIZE_THREAD)
+    GTEST_SKIP() << "under ASan and TSan a SIGSEGV is the sanitizer's to report: the worker "
+                    "prints a SEGV report and exits instead of dying by the signal this test "
+                    "looks for";
+#endif
     writeDoc("index.html", "still here");
     ASSERT_TRUE(startWithPlugins({"crashes"}, "", {"--workers", "2"}));
     gateway().expectAlert("killed by SIGSEGV");

@@ -56,7 +56,9 @@ public:
     /// "lint GW-L002" for a plugin that breaks the SPEC on purpose).
     void expectAlert(std::string substring) { _expectedAlerts.push_back(std::move(substring)); }
     /// Fails on log lines with [Error], [Critical] or [Fatal], and on lint findings
-    /// ("lint GW-Lnnn", logged at [Warning]), that were not declared expected.
+    /// ("lint GW-Lnnn", logged at [Warning]), that were not declared expected; and on any
+    /// sanitizer report (ASan, LSan, UBSan, TSan) from the master or a worker, which no test can
+    /// declare expected.
     ::testing::AssertionResult checkNoAlerts() const;
 
     /// The binary under test: $GATEWAY_BINARY if set, else the path CMake compiled in.
