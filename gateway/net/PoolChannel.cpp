@@ -61,7 +61,12 @@ void PoolChannel::run() {
             sendError(500);
     }
     if (_declined) return;  // the connection routes the request on
-    if (!_headSent) {
+    if (!_headSent && _bodyError == ReadStatus::Gone) {
+        // The client left mid-body: nobody to answer, and not the server's fault.
+        logger().information("client " + std::string(_request.remoteAddress) +
+                             " left before its request body was read");
+        abort();
+    } else if (!_headSent) {
         logger().error("offloaded handler sent no response");
         sendError(500);
     } else if (!_ended) {
