@@ -84,6 +84,9 @@ const OptionSpec kOptions[] = {
     {"write-timeout", "DURATION", "longest write stall (default 60s)"},
     {"body-timeout", "DURATION",
      "longest pause while a request body arrives (default 15s; then 408)"},
+    {"body-buffer-size", "SIZE",
+     "request bodies up to this size are buffered in memory, larger ones in a temporary file "
+     "(default 1m)"},
     {"min-body-rate", "SIZE", "slowest average upload after 10s, per second (default 1k; 0 = off)"},
     {"shutdown-grace", "DURATION", "time in-flight requests get on SIGTERM (default 10s)"},
     {"file-cache-validity", "DURATION", "re-check cached files after this long (default 1s)"},

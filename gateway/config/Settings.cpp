@@ -72,6 +72,11 @@ const std::pair<std::string_view, Setter> kSetters[] = {
     {"write-timeout", [](Settings& s, std::string_view v) { s.writeTimeout = parseDuration(v); }},
     {"body-timeout", [](Settings& s, std::string_view v) { s.bodyTimeout = parseDuration(v); }},
     {"min-body-rate", [](Settings& s, std::string_view v) { s.minBodyRate = parseSize(v); }},
+    {"body-buffer-size",
+     [](Settings& s, std::string_view v) {
+         s.bodyBufferSize =
+             static_cast<std::size_t>(std::min<std::uint64_t>(parseSize(v), 1ull << 30));
+     }},
     {"shutdown-grace", [](Settings& s, std::string_view v) { s.shutdownGrace = parseDuration(v); }},
     {"file-cache-validity",
      [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},

@@ -46,6 +46,9 @@ struct Settings {
     /// Slowest average upload accepted once a body has been arriving for 10 s (bytes per second,
     /// like Apache's mod_reqtimeout MinRate) → 408; 0 = no minimum.
     std::uint64_t minBodyRate = 1024;
+    /// Request bodies up to this size are buffered in memory, larger ones in a temporary file
+    /// (nginx's client_body_buffer_size).
+    std::size_t bodyBufferSize = 1024 * 1024;
     std::chrono::milliseconds shutdownGrace{10000};  ///< SIGTERM: in-flight work gets this long
 
     /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,

@@ -206,14 +206,19 @@ Connection::Progress Connection::readBody() {
     RequestBody::Status status = _body->feed({_in.get() + bodyStart, _inEnd - bodyStart}, used);
     std::memmove(_in.get() + bodyStart, _in.get() + bodyStart + used, _inEnd - bodyStart - used);
     _inEnd -= static_cast<std::uint32_t>(used);
-    // The rest of a Content-Length body comes straight from the socket in large pieces: 16x
-    // fewer reads than through the read buffer, and no read passes the body's end, so the next
-    // request's bytes are left to readInput().
+    // The rest of a Content-Length body comes straight from the socket, into its place in
+    // memory (no copy) or in large pieces through a scratch buffer on the way to the file. No
+    // read passes the body's end, so the next request's bytes are left to readInput().
     while (status == RequestBody::Status::NeedMore && _readable && _body->lengthLeft() > 0) {
-        const std::span<char> scratch = _manager.bodyScratch();
-        const auto want =
-            static_cast<std::size_t>(std::min<std::uint64_t>(scratch.size(), _body->lengthLeft()));
-        const ssize_t n = ::read(_fd, scratch.data(), want);
+        std::span<char> into = _body->space();
+        const bool direct = !into.empty();
+        if (!direct) {
+            into = _manager.bodyScratch();
+            into = into.first(static_cast<std::size_t>(
+                std::min<std::uint64_t>(into.size(), _body->lengthLeft())));
+        }
+        const std::size_t want = into.size();
+        const ssize_t n = ::read(_fd, into.data(), want);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
             close();
@@ -225,8 +230,8 @@ Connection::Progress Connection::readBody() {
             break;
         }
         if (static_cast<std::size_t>(n) < want && !_eofPending) _readable = false;
-        std::size_t took = 0;
-        status = _body->feed({scratch.data(), static_cast<std::size_t>(n)}, took);
+        std::size_t took = static_cast<std::size_t>(n);
+        status = direct ? _body->commit(took) : _body->feed({into.data(), took}, took);
         used += took;
     }
     if (status == RequestBody::Status::Error) {
@@ -340,7 +345,7 @@ bool Connection::startReadingBody(const Request& request, const BodyPolicy& poli
     if (policy.mode == BodyPolicy::Mode::Stream) return false;
     if (!store && (!request.chunked || request.expectContinue)) return false;
     if (!_body) _body = std::make_unique<RequestBody>();
-    _body->start(request, policy.limit, store);
+    _body->start(request, policy.limit, store, _manager.settings().bodyBufferSize);
     _state = State::ReadBody;
     _bodyStartMs = _manager.nowMs();
     _manager.bodyTimeouts().arm(_timer, _bodyStartMs);

@@ -41,11 +41,13 @@ RequestBody::~RequestBody() {
     clear();
 }
 
-void RequestBody::start(const Request& request, std::uint64_t limit, bool store) {
+void RequestBody::start(const Request& request, std::uint64_t limit, bool store,
+                        std::size_t memoryLimit) {
     clear();
     _chunked = request.chunked;
     _store = store;
     _limit = limit;
+    _memoryLimit = memoryLimit;
     _size = 0;
     _readOffset = 0;
     _errorStatus = 0;
@@ -54,8 +56,11 @@ void RequestBody::start(const Request& request, std::uint64_t limit, bool store)
     if (_chunked) _decoder.reset(limit);
     // A Content-Length body that fits gets one allocation of its size; one that does not goes
     // to the file from its first byte.
-    _inMemory = _chunked || _remaining <= kMemoryLimit;
-    if (store && !_chunked && _inMemory) _memory.reserve(static_cast<std::size_t>(_remaining));
+    _inMemory = _chunked || _remaining <= memoryLimit;
+    if (store && !_chunked && _inMemory && _remaining > 0) {
+        _memoryCapacity = static_cast<std::size_t>(_remaining);
+        _memory = std::make_unique_for_overwrite<char[]>(_memoryCapacity);
+    }
     _status = Status::NeedMore;
     if (!_chunked && _remaining == 0) _status = Status::Done;
 }
@@ -100,20 +105,42 @@ RequestBody::Status RequestBody::feed(std::string_view input, std::size_t& used)
     return _status;
 }
 
+std::span<char> RequestBody::space() {
+    if (_status != Status::NeedMore || _chunked || !_store || !_inMemory) return {};
+    return {_memory.get() + _size, static_cast<std::size_t>(_remaining)};
+}
+
+RequestBody::Status RequestBody::commit(std::size_t bytes) {
+    _size += bytes;
+    _remaining -= bytes;
+    if (_remaining == 0) _status = Status::Done;
+    return _status;
+}
+
 bool RequestBody::append(std::string_view data) {
+    const std::uint64_t stored = _size;
     _size += data.size();
     if (!_store || data.empty()) return true;
-    if (_inMemory && _memory.size() + data.size() <= kMemoryLimit) {
-        _memory.append(data);
+    if (_inMemory && _size <= _memoryLimit) {
+        if (_size > _memoryCapacity) {  // a chunked body: grow by doubling, up to the limit
+            const std::size_t grown = std::min<std::size_t>(
+                std::max<std::size_t>({_memoryCapacity * 2, _size, 16 * 1024}), _memoryLimit);
+            auto bigger = std::make_unique_for_overwrite<char[]>(grown);
+            if (stored > 0) std::memcpy(bigger.get(), _memory.get(), stored);
+            _memory = std::move(bigger);
+            _memoryCapacity = grown;
+        }
+        std::memcpy(_memory.get() + stored, data.data(), data.size());
         return true;
     }
     if (_file < 0) {
         _file = openTemporaryFile();
-        if (_file < 0 || !writeAll(_file, _memory.data(), _memory.size())) {
+        if (_file < 0 || !writeAll(_file, _memory.get(), stored)) {
             fail(500, "cannot create a temporary file for the request body");
             return false;
         }
-        std::string().swap(_memory);
+        _memory.reset();
+        _memoryCapacity = 0;
         _inMemory = false;
     }
     if (!writeAll(_file, data.data(), data.size())) {
@@ -128,7 +155,7 @@ std::ptrdiff_t RequestBody::read(void* buffer, std::size_t capacity) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, left));
     if (want == 0) return 0;
     if (_file < 0) {
-        std::memcpy(buffer, _memory.data() + _readOffset, want);
+        std::memcpy(buffer, _memory.get() + _readOffset, want);
         _readOffset += want;
         return static_cast<std::ptrdiff_t>(want);
     }
@@ -144,7 +171,8 @@ std::ptrdiff_t RequestBody::read(void* buffer, std::size_t capacity) {
 void RequestBody::clear() {
     if (_file >= 0) ::close(_file);
     _file = -1;
-    std::string().swap(_memory);
+    _memory.reset();
+    _memoryCapacity = 0;
     _size = _readOffset = 0;
     _status = Status::Done;
 }

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -10,6 +13,9 @@
 
 namespace gateway {
 namespace {
+
+/// Bodies larger than this go to the temporary file (the server's default is larger).
+constexpr std::size_t kMemoryLimit = 64 * 1024;
 
 /// A body as it arrives after the head, what it decodes to, and what follows it (the next
 /// pipelined request, which the body must leave unconsumed).
@@ -70,7 +76,7 @@ protected:
     void check(const std::vector<std::size_t>& cuts, bool store) {
         const BodyCase& c = GetParam();
         RequestBody body;
-        body.start(requestFor(c), c.limit, store);
+        body.start(requestFor(c), c.limit, store, kMemoryLimit);
         RequestBody::Status status;
         const std::string rest = feedPieces(body, c.wire + c.next, cuts, status);
         if (c.errorStatus) {
@@ -107,7 +113,7 @@ TEST_P(RequestBodyTable, DiscardedBodiesAreFramedAlike) {
     check({}, false);
 }
 
-const std::string kBig(RequestBody::kMemoryLimit * 3 + 11, 'z');
+const std::string kBig(kMemoryLimit * 3 + 11, 'z');
 
 INSTANTIATE_TEST_SUITE_P(
     Bodies, RequestBodyTable,
@@ -143,7 +149,7 @@ TEST(RequestBody, LargeBodiesMoveToATemporaryFileAndReadBackIntact) {
         request.chunked = chunked;
         request.contentLength = chunked ? -1 : static_cast<std::int64_t>(kBig.size());
         RequestBody body;
-        body.start(request, 1 << 20, true);
+        body.start(request, 1 << 20, true, kMemoryLimit);
         std::size_t used = 0;
         EXPECT_EQ(body.feed(chunked ? wire : kBig, used), RequestBody::Status::Done);
         EXPECT_EQ(body.size(), kBig.size());
@@ -152,11 +158,47 @@ TEST(RequestBody, LargeBodiesMoveToATemporaryFileAndReadBackIntact) {
     }
 }
 
+TEST(RequestBody, ContentLengthBodyInMemoryIsReadIntoItsPlace) {
+    // What the loop does with a socket: read into space(), commit() what arrived.
+    const std::string text = "a body read without a copy";
+    Request request;
+    request.contentLength = static_cast<std::int64_t>(text.size());
+    RequestBody body;
+    body.start(request, 1 << 20, true, kMemoryLimit);
+    std::size_t at = 0;
+    for (const std::size_t piece : {1u, 5u, 20u}) {
+        const std::span<char> space = body.space();
+        ASSERT_EQ(space.size(), text.size() - at);
+        const std::size_t n = std::min(piece, space.size());
+        std::memcpy(space.data(), text.data() + at, n);
+        at += n;
+        EXPECT_EQ(body.commit(n),
+                  at == text.size() ? RequestBody::Status::Done : RequestBody::Status::NeedMore);
+    }
+    EXPECT_TRUE(body.space().empty());
+    EXPECT_EQ(readAll(body), text);
+}
+
+TEST(RequestBody, OnlyContentLengthBodiesKeptInMemoryOfferSpace) {
+    Request big, chunked;
+    big.contentLength = static_cast<std::int64_t>(kMemoryLimit) + 1;
+    chunked.chunked = true;
+    RequestBody body;
+    body.start(big, 1 << 20, true, kMemoryLimit);
+    EXPECT_TRUE(body.space().empty());  // goes to the file, through feed()
+    body.start(chunked, 1 << 20, true, kMemoryLimit);
+    EXPECT_TRUE(body.space().empty());
+    Request small;
+    small.contentLength = 10;
+    body.start(small, 1 << 20, false, kMemoryLimit);
+    EXPECT_TRUE(body.space().empty());  // not stored
+}
+
 TEST(RequestBody, ClearForgetsTheBody) {
     Request request;
     request.contentLength = 3;
     RequestBody body;
-    body.start(request, 10, true);
+    body.start(request, 10, true, kMemoryLimit);
     std::size_t used = 0;
     ASSERT_EQ(body.feed("abc", used), RequestBody::Status::Done);
     body.clear();
