@@ -70,9 +70,11 @@ TEST(Settings, SetByNameParsesValues) {
     settings.set("log-level", "debug");
     settings.set("body-timeout", "5s");
     settings.set("min-body-rate", "2k");
+    settings.set("body-buffer-size", "256k");
     EXPECT_EQ(settings.port, 0);
     EXPECT_EQ(settings.bodyTimeout.count(), 5000);
     EXPECT_EQ(settings.minBodyRate, 2048u);
+    EXPECT_EQ(settings.bodyBufferSize, 256u * 1024);
     EXPECT_EQ(settings.bind, "::1");
     EXPECT_EQ(settings.headerTimeout.count(), 300);
     EXPECT_EQ(settings.maxBodyBytes, 1u << 20);
