@@ -49,6 +49,8 @@ BodyPolicy AppHost::bodyPolicy() const {
 
 HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
                               Response& response) {
+    // The connection checked the limit of the mount it routed to first; a request declined on
+    // to this mount meets this one's limit here.
     if (request.contentLength > 0 &&
         static_cast<std::uint64_t>(request.contentLength) > _instance->config().bodyLimit) {
         response.status = 413;

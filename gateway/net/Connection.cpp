@@ -239,7 +239,7 @@ Connection::Progress Connection::readBody() {
         return Progress::Continue;
     }
     if (status == RequestBody::Status::NeedMore) {
-        if (used > 0 && belowMinimumRate(_body->size(), _manager.nowMs() - _bodyStartMs,
+        if (used > 0 && belowMinimumRate(_body->size(), _manager.nowMs() - _body->startedMs(),
                                          _manager.settings().minBodyRate)) {
             respondError(408, nullptr, "request body arriving below --min-body-rate");
             return Progress::Continue;
@@ -327,10 +327,7 @@ void Connection::handleRequest(Request& request) {
         }
         if (startReadingBody(request, policy)) return;
         // Left on the socket: the handler's job streams it, or it is drained after the response.
-        _unread.chunked = request.chunked;
-        _unread.chunkedDone = false;
-        _unread.bytes = request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
-        if (request.chunked) _unread.decoder.reset(policy.limit);
+        _unread.expect(request, policy.limit);
     }
     dispatch(request);
 }
@@ -345,10 +342,10 @@ bool Connection::startReadingBody(const Request& request, const BodyPolicy& poli
     if (policy.mode == BodyPolicy::Mode::Stream) return false;
     if (!store && (!request.chunked || request.expectContinue)) return false;
     if (!_body) _body = std::make_unique<RequestBody>();
-    _body->start(request, policy.limit, store, _manager.settings().bodyBufferSize);
+    _body->start(request, policy.limit, store, _manager.settings().bodyBufferSize,
+                 _manager.nowMs());
     _state = State::ReadBody;
-    _bodyStartMs = _manager.nowMs();
-    _manager.bodyTimeouts().arm(_timer, _bodyStartMs);
+    _manager.bodyTimeouts().arm(_timer, _manager.nowMs());
     if (request.expectContinue) {  // flushed by drive() before reading on
         _out = std::make_unique<std::string>(ResponseWriter::continueLine());
         _outSent = 0;

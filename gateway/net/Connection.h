@@ -101,7 +101,6 @@ private:
     RequestParser _parser;
     UnreadBody _unread;                  ///< body bytes still on the socket (stream, drain)
     std::unique_ptr<RequestBody> _body;  ///< the body the loop read, kept between requests
-    std::int64_t _bodyStartMs = 0;
 
     std::unique_ptr<char[]> _in;  ///< read buffer (pooled), [_inBegin, _inEnd) unconsumed
     std::uint32_t _inCapacity = 0;

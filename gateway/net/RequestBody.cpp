@@ -42,12 +42,13 @@ RequestBody::~RequestBody() {
 }
 
 void RequestBody::start(const Request& request, std::uint64_t limit, bool store,
-                        std::size_t memoryLimit) {
+                        std::size_t memoryLimit, std::int64_t nowMs) {
     clear();
     _chunked = request.chunked;
     _store = store;
     _limit = limit;
     _memoryLimit = memoryLimit;
+    _startedMs = nowMs;
     _size = 0;
     _readOffset = 0;
     _errorStatus = 0;

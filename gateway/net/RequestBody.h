@@ -29,8 +29,10 @@ public:
 
     /// Start a body framed as `request` says (Content-Length or chunked), at most `limit` bytes
     /// (a Content-Length over the limit is the caller's 413, before it starts), stored in memory
-    /// up to `memoryLimit` bytes.
-    void start(const Request& request, std::uint64_t limit, bool store, std::size_t memoryLimit);
+    /// up to `memoryLimit` bytes. `nowMs`: when it started (for the minimum rate).
+    void start(const Request& request, std::uint64_t limit, bool store, std::size_t memoryLimit,
+               std::int64_t nowMs = 0);
+    std::int64_t startedMs() const { return _startedMs; }
 
     /// Consume body bytes from `input`; `used` says how many (fewer than offered only at Done:
     /// the rest is the next request).
@@ -68,6 +70,7 @@ private:
     Status _status = Status::Done;
     std::uint64_t _remaining = 0;  ///< Content-Length bytes still to come
     std::uint64_t _limit = 0;
+    std::int64_t _startedMs = 0;
     std::uint64_t _size = 0;
     std::uint64_t _readOffset = 0;
     std::unique_ptr<char[]> _memory;  ///< _size bytes used while in memory

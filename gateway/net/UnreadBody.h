@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "gateway/http/ChunkedDecoder.h"
+#include "gateway/http/Request.h"
 
 namespace gateway {
 
@@ -15,6 +16,13 @@ struct UnreadBody {
     std::uint64_t bytes = 0;  ///< Content-Length bytes not yet read
     ChunkedDecoder decoder;   ///< state of a chunked body
 
+    /// The body of `request` is all still to come; a chunked one may decode to `limit` bytes.
+    void expect(const Request& request, std::uint64_t limit) {
+        chunked = request.chunked;
+        chunkedDone = false;
+        bytes = request.chunked ? 0 : static_cast<std::uint64_t>(request.contentLength);
+        if (chunked) decoder.reset(limit);
+    }
     /// Bytes of the body may still arrive.
     bool pending() const { return chunked ? !chunkedDone : bytes > 0; }
     void reset() {
