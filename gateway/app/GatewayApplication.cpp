@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
 
 #include "gateway/app/StderrChannel.h"
 #include "gateway/apps/PluginCheck.h"
@@ -89,8 +90,18 @@ const OptionSpec kOptions[] = {
      "(default 1m)"},
     {"min-body-rate", "SIZE", "slowest average upload after 10s, per second (default 1k; 0 = off)"},
     {"shutdown-grace", "DURATION", "time in-flight requests get on SIGTERM (default 10s)"},
+    {"need-app", "on|off",
+     "refuse to start when a plugin is refused or the apps folder is missing (default off)"},
+    {"watch-apps", "on|off",
+     "reload when a plugin is added, replaced or removed in the apps folder (default on)"},
+    {"stuck-share", "PERCENT",
+     "replace a worker once this share of its handler threads is stuck past the app's timeout "
+     "(default 100; 0 = never)"},
     {"file-cache-validity", "DURATION", "re-check cached files after this long (default 1s)"},
     {"file-cache-entries", "N", "open files kept in the cache (default 4096)"},
+    {"check-config", nullptr,
+     "test the configuration and plugins as a start would, print what would be served, exit "
+     "(also -t)"},
     {"help", nullptr, "show this help and exit"},
     {"version", nullptr, "show the version and exit"},
 };
@@ -146,7 +157,8 @@ void GatewayApplication::defineOptions(Poco::Util::OptionSet& options) {
     // Not ServerApplication::defineOptions: gateway runs in the foreground under a supervisor
     // of the user's choosing (systemd, a container), so --daemon & co. are not offered.
     for (const OptionSpec& spec : kOptions) {
-        Poco::Util::Option option(spec.name, "", spec.help);
+        const bool checkConfig = std::string_view(spec.name) == "check-config";
+        Poco::Util::Option option(spec.name, checkConfig ? "t" : "", spec.help);
         option.required(false).repeatable(false);
         if (spec.argument) option.argument(spec.argument);
         options.addOption(option);
@@ -160,6 +172,8 @@ void GatewayApplication::handleOption(const std::string& name, const std::string
     } else if (name == "version") {
         _versionRequested = true;
         stopOptionsProcessing();
+    } else if (name == "check-config") {
+        _checkConfigRequested = true;
     } else if (name == "config") {
         _configFile = value;
     } else {

@@ -35,6 +35,7 @@ private:
     std::string _configFile;
     bool _helpRequested = false;
     bool _versionRequested = false;
+    bool _checkConfigRequested = false;  ///< -t / --check-config
 };
 
 }  // namespace gateway

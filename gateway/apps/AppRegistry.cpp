@@ -18,16 +18,6 @@ Poco::Logger& logger() {
     return Poco::Logger::get("gateway");
 }
 
-bool isTrue(const std::string& value) {
-    std::string lower;
-    for (char c : value)
-        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
-    if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty())
-        return false;
-    throw std::invalid_argument("expected on/off, true/false or yes/no, got \"" + value + "\"");
-}
-
 std::string shownMount(const std::string& mount) {
     return mount.empty() ? "/" : mount;
 }
@@ -104,8 +94,8 @@ void AppRegistry::load() {
                 if (key == "mount") mounts = parseMounts(value);
                 if (key == "body_limit") base.bodyLimit = parseSize(value);
                 if (key == "timeout") base.timeout = parseDuration(value);
-                if (key == "disabled") disabled = isTrue(value);
-                if (key == "request_buffering") base.requestBuffering = isTrue(value);
+                if (key == "disabled") disabled = parseSwitch(value);
+                if (key == "request_buffering") base.requestBuffering = parseSwitch(value);
             }
         } catch (const std::exception& e) {
             refuse(file.string() + ": config [app." + name + "] " + badKey + ": " + e.what());

@@ -1,5 +1,6 @@
 #include "gateway/config/Settings.h"
 
+#include <cctype>
 #include <charconv>
 #include <functional>
 #include <limits>
@@ -78,6 +79,10 @@ const std::pair<std::string_view, Setter> kSetters[] = {
              static_cast<std::size_t>(std::min<std::uint64_t>(parseSize(v), 1ull << 30));
      }},
     {"shutdown-grace", [](Settings& s, std::string_view v) { s.shutdownGrace = parseDuration(v); }},
+    {"need-app", [](Settings& s, std::string_view v) { s.needApp = parseSwitch(v); }},
+    {"watch-apps", [](Settings& s, std::string_view v) { s.watchApps = parseSwitch(v); }},
+    {"stuck-share",
+     [](Settings& s, std::string_view v) { s.stuckShare = parseBounded<unsigned>(v, 0, 100); }},
     {"file-cache-validity",
      [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},
     {"file-cache-entries",
@@ -141,6 +146,17 @@ std::chrono::milliseconds parseDuration(std::string_view text) {
     if (value > 100ull * 24 * 3600 * 1000 / unitMs)
         throw std::invalid_argument("duration '" + std::string(text) + "' is too long");
     return std::chrono::milliseconds(value * unitMs);
+}
+
+bool parseSwitch(std::string_view text) {
+    std::string lower;
+    for (char c : text)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
+    if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty())
+        return false;
+    throw std::invalid_argument("expected on/off, true/false or yes/no, got \"" +
+                                std::string(text) + "\"");
 }
 
 bool Settings::isKnown(std::string_view name) {

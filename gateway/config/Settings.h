@@ -51,6 +51,16 @@ struct Settings {
     std::size_t bodyBufferSize = 1024 * 1024;
     std::chrono::milliseconds shutdownGrace{10000};  ///< SIGTERM: in-flight work gets this long
 
+    // Live operations.
+    /// Refuse to start (exit 2) when a plugin is refused or the apps folder is missing, instead
+    /// of serving what loads (gunicorn's and uWSGI's --need-app).
+    bool needApp = false;
+    /// The master watches the apps folder and reloads when a plugin is added, replaced or removed.
+    bool watchApps = true;
+    /// A worker whose handler threads are stuck past their app's deadline, this share of them
+    /// (percent) or more, is replaced; 0 = never.
+    unsigned stuckShare = 100;
+
     /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,
     /// disabled, and free-form keys handed to the plugin's init).
     std::map<std::string, std::map<std::string, std::string>> appSections;
@@ -72,5 +82,7 @@ struct Settings {
 std::uint64_t parseSize(std::string_view text);
 /// "500ms", "15s", "2m", "1h"; a bare number is seconds. Throws std::invalid_argument.
 std::chrono::milliseconds parseDuration(std::string_view text);
+/// on/off, true/false, yes/no, 1/0 (any case; "" is off). Throws std::invalid_argument.
+bool parseSwitch(std::string_view text);
 
 }  // namespace gateway
