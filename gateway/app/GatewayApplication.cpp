@@ -213,7 +213,7 @@ Settings GatewayApplication::loadSettings() const {
 
 void GatewayApplication::setUpLogging(const std::string& level) const {
     Poco::AutoPtr<Poco::PatternFormatter> formatter(
-        new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %t"));
+        new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%P] [%p] %t"));
     Poco::AutoPtr<Poco::FormattingChannel> channel(
         new Poco::FormattingChannel(formatter, new StderrChannel));
     Poco::Logger::root().setChannel(channel);

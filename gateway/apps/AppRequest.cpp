@@ -71,6 +71,16 @@ std::unique_lock<std::mutex> AppRequest::serialise() {
     return std::unique_lock<std::mutex>(_instance.serial());
 }
 
+WorkerSlots::Scope AppRequest::track() const {
+    using namespace std::chrono;
+    const std::int64_t deadlineMs =
+        _deadline == steady_clock::time_point{}
+            ? 0
+            : duration_cast<milliseconds>(_deadline.time_since_epoch()).count();
+    return WorkerSlots::Scope(_instance.app().name(), _instance.mount(), _request->method,
+                              _request->target, deadlineMs);
+}
+
 bool AppRequest::pastDeadline() const {
     return _deadline != std::chrono::steady_clock::time_point{} &&
            std::chrono::steady_clock::now() >= _deadline;
@@ -315,6 +325,7 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
                                                    const EnvironContext& context,
                                                    Response& response, std::size_t cap) {
     begin(request, context, nullptr);
+    const WorkerSlots::Scope activity = track();
     const std::int32_t rc = invokeCall();
     ResponseState::Verdict verdict = _response.afterCall(rc, bodyFilled(), _bodyRead, _inputError);
     using Kind = ResponseState::Verdict::Kind;
@@ -366,6 +377,8 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
 
 void AppRequest::continueStream(ClientChannel& channel) {
     _channel = &channel;
+    _request = &channel.request();  // the loop has moved on from the request it handed over
+    const WorkerSlots::Scope activity = track();
     if (commitHead(_response.contentLength()) &&
         (_collect.empty() || sendBytes(_collect.data(), _collect.size())))
         streamBody();
@@ -404,6 +417,7 @@ void AppRequest::streamBody() {
 
 bool AppRequest::serve(ClientChannel& channel, const EnvironContext& context) {
     begin(channel.request(), context, &channel);
+    const WorkerSlots::Scope activity = track();
     const std::int32_t rc = invokeCall();
     ResponseState::Verdict verdict = _response.afterCall(rc, bodyFilled(), _bodyRead, _inputError);
     using Kind = ResponseState::Verdict::Kind;

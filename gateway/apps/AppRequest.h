@@ -14,6 +14,7 @@
 #include "gateway/gateway.h"
 #include "gateway/http/Request.h"
 #include "gateway/http/Response.h"
+#include "gateway/obs/WorkerSlots.h"
 
 namespace gateway {
 
@@ -78,6 +79,9 @@ private:
     void closeBody();
     bool bodyFilled() const { return _body.self || _body.next || _body.close; }
     bool pastDeadline() const;
+    /// Marks this thread as serving this request in app code until the scope ends, for the
+    /// master's crash attribution and stuck-handler detection (obs/WorkerSlots).
+    WorkerSlots::Scope track() const;
 
     bool commitHead(std::int64_t contentLength);
     bool sendBytes(const void* data, std::size_t len);

@@ -693,7 +693,10 @@ void Connection::shutdown() {
     // An offloaded request finishes first; finishOffload() then sees the manager shutting down.
     if (_state == State::Closed || _state == State::Lingering || _state == State::Offloaded) return;
     if (_state == State::Head && _inBegin == _inEnd && !pendingOutput()) {
-        close();
+        // Idle keep-alive: its client may be sending the next request right now, and closing
+        // would reset it (a failed request during a reload). It gets the short drain idle time
+        // instead: a request that arrives is answered with "Connection: close"; silence closes.
+        _manager.idleTimeouts().arm(_timer, _manager.nowMs());
         return;
     }
     // A partial head may still complete: its response then carries "Connection: close".

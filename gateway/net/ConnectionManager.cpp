@@ -1,5 +1,7 @@
 #include "gateway/net/ConnectionManager.h"
 
+#include <algorithm>
+
 #include "gateway/net/Connection.h"
 
 namespace gateway {
@@ -9,6 +11,8 @@ constexpr std::size_t kReadBufferSize = 16 * 1024;
 constexpr std::size_t kIdleBuffers = 256;
 constexpr std::int64_t kLingerMs = 2000;
 constexpr std::size_t kBodyScratchSize = 256 * 1024;
+/// Once shutting down, an idle keep-alive connection is closed after this much silence.
+constexpr std::int64_t kDrainIdleMs = 1000;
 
 }  // namespace
 
@@ -85,6 +89,8 @@ void ConnectionManager::tick(std::int64_t nowMs) {
 
 void ConnectionManager::shutdown() {
     _shuttingDown = true;
+    // Every connection in the idle list is re-armed below, so the list stays sorted.
+    _idleTimeouts.setTimeout(std::min(kDrainIdleMs, _idleTimeouts.timeout()));
     // Iterate over a copy: shutting a connection down may close it and reorder _open.
     const std::vector<Connection*> open = _open;
     for (Connection* connection : open) connection->shutdown();

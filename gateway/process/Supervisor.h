@@ -4,37 +4,108 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "gateway/config/Settings.h"
+#include "gateway/obs/WorkerSlots.h"
 
 namespace gateway {
 
+class AppsWatcher;
 class ListenSocket;
+class PluginSet;
 
-/// The master process: forks `--workers` worker processes that share the listening socket, and
-/// restarts any that dies, so a crashing plugin costs one worker, never the gateway.
-/// SIGTERM/SIGINT: workers drain and the master waits for them; SIGQUIT: everything stops now;
-/// SIGUSR1 is passed on (reopen logs). With 0 or 1 workers everything runs in this process.
+/// The master process. It forks `--workers` worker processes that share the listening socket and
+/// restarts any that dies, so a crashing plugin costs one worker, never the gateway; and it rolls
+/// generations of workers: SIGHUP or a change in the apps folder starts a new generation with the
+/// re-read config and a new snapshot of the plugins (after the config test passed), and once all
+/// of it is ready, the old one drains. A new generation whose workers keep crashing is rolled
+/// back to the previous one. Signals and exit codes: README "Signals and exit codes".
+/// With `--workers 0` everything runs in this process, without any of that.
 class Supervisor {
 public:
-    Supervisor(const Settings& settings, ListenSocket& socket);
+    /// Re-reads the config file and flags (for a reload); throws std::invalid_argument.
+    using SettingsLoader = std::function<Settings()>;
 
-    /// Serves until shutdown; `onReady` runs once the socket is served. Returns the exit code.
+    Supervisor(const Settings& settings, ListenSocket& socket, SettingsLoader reloadSettings);
+    ~Supervisor();
+
+    /// Serves until shutdown; `onReady` runs once the first generation serves. Returns the exit
+    /// code.
     int run(const std::function<void()>& onReady);
 
 private:
-    void spawn();
-    bool awaitReady(int readyFd, int signalFd);
-    void reap();
-    void signalWorkers(int sig);
+    /// A set of workers with one config and one plugin snapshot.
+    struct Generation {
+        unsigned id = 0;
+        std::shared_ptr<const Settings> settings;
+        std::shared_ptr<const PluginSet> plugins;
+        unsigned wanted = 0;              ///< workers it should have (TTIN/TTOU change it)
+        std::int64_t servingSinceMs = 0;  ///< 0 while starting
+        unsigned crashes = 0;             ///< crash deaths while it may still be rolled back
+        bool failed = false;              ///< being rolled back: its dead are not replaced
+        bool restored = false;            ///< a rollback's copy of an earlier generation
+    };
+    struct WorkerProcess {
+        pid_t pid = 0;
+        std::shared_ptr<Generation> generation;
+        int slot = -1;
+        bool ready = false;
+        bool draining = false;      ///< told to stop (SIGTERM); no longer counted as serving
+        std::int64_t killAtMs = 0;  ///< draining: SIGKILL at this time
+        pid_t replaces = 0;         ///< a stuck worker this one takes over from once ready
+        bool replaced = false;      ///< stuck: a replacement is starting
+    };
 
-    const Settings& _settings;
+    int runSingleProcess(const std::function<void()>& onReady);
+    void loop();
+    void onSignal(int sig);
+    void onReadyPipe();
+    void onReady(pid_t pid);
+    void reap();
+    void onExit(WorkerProcess worker, int status);
+    void onTimers();
+
+    std::shared_ptr<Generation> newGeneration(std::shared_ptr<const Settings> settings,
+                                              std::shared_ptr<const PluginSet> plugins);
+    void spawn(const std::shared_ptr<Generation>& generation, pid_t replaces = 0);
+    void promote();
+    void abandonNext(const std::string& why);
+    void reload(const std::string& reason);
+    void rollBack(const std::string& why);
+    void drain(WorkerProcess& worker);
+    void stop(int sig);
+    void checkStuck();
+    void watchApps();
+    unsigned countOf(const Generation& generation, bool readyOnly) const;
+    WorkerProcess* find(pid_t pid);
+    /// "app x at /m: GET /t" of a worker's threads in app code, or "" when none.
+    std::string attribution(int slot) const;
+    /// Crash-loop guard: true when the workers keep dying (then the master gives up).
+    bool respawnBudgetExhausted();
+
+    Settings _startSettings;
     ListenSocket& _socket;
-    std::vector<pid_t> _workers;
+    SettingsLoader _reloadSettings;
+    WorkerSlots _slots;
+    std::vector<WorkerProcess> _workers;
+    std::shared_ptr<Generation> _current;   ///< serving (or, at start-up, starting)
+    std::shared_ptr<Generation> _next;      ///< started by a reload, not serving yet
+    std::shared_ptr<Generation> _previous;  ///< the one before _current: the rollback target
+    unsigned _generations = 0;
+    std::unique_ptr<AppsWatcher> _watcher;
+    std::string _watchedDir;
+    std::function<void()> _onReady;
+    int _signalFd = -1;
+    int _readyRead = -1, _readyWrite = -1;
+    bool _started = false;   ///< the first generation served
     bool _stopping = false;
-    bool _startFailed = false;  ///< a worker could not start (its apps config): exit 2
-    int _readyFd = -1;  ///< write end of the start-up pipe, while spawning the first workers
+    bool _reloadAgain = false;  ///< a reload was asked for while one was starting
+    int _exitCode = 0;
+    std::int64_t _nextStuckCheckMs = 0;
     std::int64_t _windowStartMs = 0;  ///< crash-loop guard: respawns counted per window
     unsigned _respawnsInWindow = 0;
 };

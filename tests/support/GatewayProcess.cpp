@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include "tests/support/TempDir.h"
 
@@ -182,6 +184,34 @@ std::string GatewayProcess::logTail(std::size_t lines) const {
     }
     if (unexpected.empty()) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "unexpected alerts in the gateway log:\n" << unexpected;
+}
+
+std::size_t GatewayProcess::logCount(std::string_view text) const {
+    const std::string content = log();
+    std::size_t count = 0;
+    for (std::size_t at = content.find(text); at != std::string::npos;
+         at = content.find(text, at + text.size()))
+        ++count;
+    return count;
+}
+
+bool GatewayProcess::waitForLog(std::string_view text, std::size_t occurrences,
+                                std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (logCount(text) < occurrences) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a file
+    }
+    return true;
+}
+
+std::vector<pid_t> GatewayProcess::children() const {
+    std::vector<pid_t> pids;
+    if (pid() <= 0) return pids;
+    std::ifstream in("/proc/" + std::to_string(pid()) + "/task/" + std::to_string(pid()) +
+                     "/children");
+    for (pid_t child; in >> child;) pids.push_back(child);
+    return pids;
 }
 
 }  // namespace gateway::test

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/Subprocess.h"
@@ -51,6 +52,14 @@ public:
     std::string log() const;
     /// The last `lines` lines of the log, for failure messages.
     std::string logTail(std::size_t lines = 40) const;
+
+    /// Waits (bounded, polling the log) until `text` occurs at least `occurrences` times in it.
+    bool waitForLog(std::string_view text, std::size_t occurrences = 1,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    /// How often `text` occurs in the log now.
+    std::size_t logCount(std::string_view text) const;
+    /// The gateway's child processes now (its workers, under a master), from /proc.
+    std::vector<pid_t> children() const;
 
     /// Declares that alert lines containing `substring` are expected in this test (e.g.
     /// "lint GW-L002" for a plugin that breaks the SPEC on purpose).
