@@ -61,6 +61,8 @@ struct Settings {
     /// (percent) or more, is replaced; 0 = never.
     unsigned stuckShare = 100;
 
+    /// The config file these settings were read from ("" = none), for messages.
+    std::string configFile;
     /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,
     /// disabled, and free-form keys handed to the plugin's init).
     std::map<std::string, std::map<std::string, std::string>> appSections;

@@ -47,14 +47,15 @@ std::string describe(int status) {
 
 }  // namespace
 
-Supervisor::Supervisor(const Settings& settings, ListenSocket& socket)
-    : _settings(settings), _socket(socket) {}
+Supervisor::Supervisor(const Settings& settings, ListenSocket& socket,
+                       std::shared_ptr<const PluginSet> plugins)
+    : _settings(settings), _socket(socket), _plugins(std::move(plugins)) {}
 
 int Supervisor::run(const std::function<void()>& onReady) {
     if (_settings.workers <= 1) {  // one process: nothing to supervise
         std::optional<Worker> worker;
         try {
-            worker.emplace(_settings, _socket);
+            worker.emplace(_settings, _socket, _plugins);
         } catch (const std::exception& e) {  // e.g. two apps on one mount, an unwritable log
             std::fprintf(stderr, "gateway: %s\n", e.what());
             return kExitConfig;
@@ -145,7 +146,7 @@ void Supervisor::spawn() {
         int code = 0;
         const int readyFd = _readyFd;
         try {
-            Worker(_settings, _socket).run([readyFd] {
+            Worker(_settings, _socket, _plugins).run([readyFd] {
                 [[maybe_unused]] const ssize_t n = ::write(readyFd, "r", 1);
                 ::close(readyFd);
             });

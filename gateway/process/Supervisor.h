@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "gateway/config/Settings.h"
@@ -11,6 +12,7 @@
 namespace gateway {
 
 class ListenSocket;
+class PluginSet;
 
 /// The master process: forks `--workers` worker processes that share the listening socket, and
 /// restarts any that dies, so a crashing plugin costs one worker, never the gateway.
@@ -18,7 +20,9 @@ class ListenSocket;
 /// SIGUSR1 is passed on (reopen logs). With 0 or 1 workers everything runs in this process.
 class Supervisor {
 public:
-    Supervisor(const Settings& settings, ListenSocket& socket);
+    /// Every worker loads its apps from `plugins`.
+    Supervisor(const Settings& settings, ListenSocket& socket,
+               std::shared_ptr<const PluginSet> plugins);
 
     /// Serves until shutdown; `onReady` runs once the socket is served. Returns the exit code.
     int run(const std::function<void()>& onReady);
@@ -31,6 +35,7 @@ private:
 
     const Settings& _settings;
     ListenSocket& _socket;
+    std::shared_ptr<const PluginSet> _plugins;
     std::vector<pid_t> _workers;
     bool _stopping = false;
     bool _startFailed = false;  ///< a worker could not start (its apps config): exit 2
