@@ -16,6 +16,7 @@
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <array>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -23,7 +24,9 @@
 #include <string_view>
 
 #include "gateway/app/StderrChannel.h"
+#include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginCheck.h"
+#include "gateway/apps/PluginSet.h"
 #include "gateway/net/Listener.h"
 #include "gateway/process/Supervisor.h"
 #include "gateway/process/Worker.h"
@@ -34,6 +37,8 @@ namespace {
 // Exit codes (README): 0 ok, 1 runtime failure (e.g. port in use), 2 usage or configuration.
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
+/// How long the config test may take to load and init every plugin.
+constexpr std::chrono::milliseconds kConfigCheckTimeout{10000};
 
 /// The fault signals' dispositions as the process started, read before main() and so before
 /// Poco's Application replaces them: SIG_DFL, or a sanitizer's handler, which must stay in place
@@ -183,6 +188,7 @@ void GatewayApplication::handleOption(const std::string& name, const std::string
 
 Settings GatewayApplication::loadSettings() const {
     Settings settings;
+    settings.configFile = _configFile;
     if (!_configFile.empty()) {
         if (!Poco::File(_configFile).exists())
             throw std::invalid_argument("config file '" + _configFile + "' does not exist");
@@ -201,14 +207,21 @@ Settings GatewayApplication::loadSettings() const {
             }
             if (!Settings::isKnown(key) || key == "config" || !file->hasProperty(key))
                 throw std::invalid_argument("unknown setting '" + key + "' in " + _configFile);
-            settings.set(key, file->getRawString(key));
+            try {
+                settings.set(key, file->getRawString(key));
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument(_configFile + ": " + e.what());
+            }
         }
     }
     for (const auto& [name, value] : _flags) settings.set(name, value);
     settings.validate();
+    return settings;
+}
+
+void GatewayApplication::checkDocroot(const Settings& settings) {
     if (!Poco::File(settings.docroot).exists() || !Poco::File(settings.docroot).isDirectory())
         throw std::invalid_argument("docroot '" + settings.docroot + "' is not a directory");
-    return settings;
 }
 
 void GatewayApplication::setUpLogging(const std::string& level) const {
@@ -228,7 +241,8 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
         help.setUnixStyle(true);
         help.setCommand("gateway");
         help.setUsage(
-            "[OPTIONS]\n       gateway check FILE.so   (inspect a plugin; exit 0 if it would "
+            "[OPTIONS]\n       gateway check FILE.so [--config FILE]   (inspect a plugin; exit 0 "
+            "if it would "
             "load)");
         help.setHeader("A fast HTTP/1.1 server for static files and app plugins.");
         help.setFooter(
@@ -240,18 +254,21 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
         std::cout << "gateway " GATEWAY_VERSION "\n";
         return EXIT_OK;
     }
-    if (args.size() == 2 && args[0] == "check") return checkPlugin(args[1], std::cout);
-    if (!args.empty()) {
+    const bool pluginCheck = args.size() == 2 && args[0] == "check";
+    if (!args.empty() && !pluginCheck) {
         std::fprintf(stderr, "gateway: unexpected argument '%s' (see --help)\n", args[0].c_str());
         return kExitUsage;
     }
     Settings settings;
     try {
         settings = loadSettings();
+        if (!pluginCheck) checkDocroot(settings);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
         return kExitUsage;
     }
+    if (pluginCheck) return checkPlugin(args[1], settings, std::cout);
+    if (_checkConfigRequested) return testConfig(settings);
     setUpLogging(settings.logLevel);
     try {
         return serve(settings);
@@ -261,13 +278,55 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
     }
 }
 
+int GatewayApplication::testConfig(const Settings& settings) {
+    std::shared_ptr<const PluginSet> plugins;
+    try {
+        plugins = PluginSet::snapshot(settings.appsDir);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gateway: %s\n", e.what());
+        return kExitUsage;
+    }
+    const ConfigCheckResult result = checkConfig(settings, *plugins, kConfigCheckTimeout);
+    std::cout << result.summary << std::flush;
+    for (const std::string& problem : result.problems)
+        std::fprintf(stderr, "gateway: %s\n", problem.c_str());
+    if (!result.ok) {
+        std::fprintf(stderr, "gateway: the configuration has %zu problem(s)\n",
+                     result.problems.size());
+        return kExitUsage;
+    }
+    std::cout << "the configuration is ok\n";
+    return EXIT_OK;
+}
+
 int GatewayApplication::serve(const Settings& settings) {
     Poco::Logger& logger = Poco::Logger::get("gateway");
+    // The plugins of this generation: every worker loads these bytes, whatever later happens to
+    // the files.
+    const std::shared_ptr<const PluginSet> plugins = PluginSet::snapshot(settings.appsDir);
+    if (settings.needApp) {
+        const ConfigCheckResult result = checkConfig(settings, *plugins, kConfigCheckTimeout);
+        if (!result.ok) {
+            for (const std::string& problem : result.problems)
+                std::fprintf(stderr, "gateway: %s\n", problem.c_str());
+            std::fprintf(stderr,
+                         "gateway: not starting: need-app is on and the configuration "
+                         "has %zu problem(s) (gateway -t shows them all)\n",
+                         result.problems.size());
+            return kExitUsage;
+        }
+    } else if (plugins->missingFolder()) {
+        logger.warning(missingAppsFolderWarning(settings));
+    }
     raiseFileLimit(settings.maxConnections + 64, logger);
     Worker::blockSignals();
 
     ListenSocket socket(settings.bind, settings.port, settings.backlog);
-    Supervisor supervisor(settings, socket);
+    Supervisor supervisor(settings, socket, plugins, [this] {
+        Settings reloaded = loadSettings();
+        checkDocroot(reloaded);
+        return reloaded;
+    });
     const int code = supervisor.run([&] {
         logger.information("gateway " GATEWAY_VERSION " serving " + settings.docroot + " on " +
                            settings.bind + ":" + std::to_string(socket.port()) + " with " +

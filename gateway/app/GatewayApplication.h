@@ -27,8 +27,13 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
+    /// Flags over the config file; throws std::invalid_argument naming the file and key.
     Settings loadSettings() const;
+    /// Throws std::invalid_argument unless the docroot is a directory (needed to serve).
+    static void checkDocroot(const Settings& settings);
     void setUpLogging(const std::string& level) const;
+    /// -t: the config test; prints what would be served, returns 0 or 2.
+    int testConfig(const Settings& settings);
     int serve(const Settings& settings);
 
     std::vector<std::pair<std::string, std::string>> _flags;

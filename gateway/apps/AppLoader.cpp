@@ -103,22 +103,33 @@ bool AppLoader::validName(const char* name) {
 }
 
 std::shared_ptr<LoadedApp> AppLoader::load(const std::string& path) {
+    PrivateCopy copy(path);
+    const std::string loadPath = copy.loadPath();
+    return loadFrom(path, loadPath, copy.release());
+}
+
+std::shared_ptr<LoadedApp> AppLoader::loadCopy(const std::string& path, int privateFd) {
+    // A descriptor of its own: while the plugin is loaded, its /proc/self/fd name must not be
+    // reused for another file (dlopen would hand back this library for that name), whatever
+    // becomes of `privateFd`.
+    const int fd = ::fcntl(privateFd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw AppLoadError(path + ": cannot load: " + std::strerror(errno));
+    return loadFrom(path, "/proc/self/fd/" + std::to_string(fd), fd);
+}
+
+std::shared_ptr<LoadedApp> AppLoader::loadFrom(const std::string& path, const std::string& loadPath,
+                                               int copyFd) {
     const std::string host = versionText(GW_ABI_VERSION);
-    void* handle = nullptr;
-    int copyFd = -1;
-    {
-        PrivateCopy copy(path);
-        dlerror();
-        handle = dlopen(copy.loadPath().c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle) {
-            const char* error = dlerror();
-            std::string message = error ? error : "unknown dlopen error";
-            // dlerror names the private copy; name the file the user knows instead.
-            const std::size_t at = message.find(copy.loadPath());
-            if (at != std::string::npos) message.replace(at, copy.loadPath().size(), path);
-            throw AppLoadError(path + ": cannot load: " + message);
-        }
-        copyFd = copy.release();
+    dlerror();
+    void* handle = dlopen(loadPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        if (copyFd >= 0) ::close(copyFd);
+        const char* error = dlerror();
+        std::string message = error ? error : "unknown dlopen error";
+        // dlerror names the private copy; name the file the user knows instead.
+        const std::size_t at = message.find(loadPath);
+        if (at != std::string::npos) message.replace(at, loadPath.size(), path);
+        throw AppLoadError(path + ": cannot load: " + message);
     }
     // From here on a refusal must dlclose again.
     auto refuse = [&](const std::string& message) {

@@ -2,11 +2,10 @@
 
 #include <Poco/Logger.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
-#include <system_error>
 
 #include "gateway/apps/AppLoader.h"
 #include "gateway/route/MountTable.h"
@@ -24,7 +23,8 @@ std::string shownMount(const std::string& mount) {
 
 }  // namespace
 
-AppRegistry::AppRegistry(const Settings& settings) : _settings(settings) {}
+AppRegistry::AppRegistry(const Settings& settings, std::shared_ptr<const PluginSet> plugins)
+    : _settings(settings), _plugins(std::move(plugins)) {}
 
 AppRegistry::~AppRegistry() = default;
 
@@ -45,63 +45,74 @@ std::vector<std::string> AppRegistry::parseMounts(const std::string& text) {
     return mounts;
 }
 
-void AppRegistry::load() {
-    const std::filesystem::path dir(_settings.appsDir);
-    std::error_code error;
-    if (!std::filesystem::is_directory(dir, error)) {
-        logger().information("apps folder " + _settings.appsDir + " not found: no apps");
-        return;
+AppRegistry::AppConfig AppRegistry::configFor(const Settings& settings, const LoadedApp& app) {
+    const std::string name(app.name());
+    auto section = settings.appSections.find(name);
+    if (section == settings.appSections.end())
+        section = settings.appSections.find(std::filesystem::path(app.path()).stem().string());
+    AppConfig result;
+    result.base.bodyLimit = settings.maxBodyBytes;
+    result.base.multiprocess = settings.workers > 1;
+    result.mounts = {"/" + name};
+    if (section == settings.appSections.end()) return result;
+    result.section = section->first;
+    bool disabled = false;
+    for (const auto& [key, value] : section->second) {
+        try {
+            result.base.entries.emplace_back(key, value);
+            if (key == "mount") result.mounts = parseMounts(value);
+            if (key == "body_limit") result.base.bodyLimit = parseSize(value);
+            if (key == "timeout") result.base.timeout = parseDuration(value);
+            if (key == "disabled") disabled = parseSwitch(value);
+            if (key == "request_buffering") result.base.requestBuffering = parseSwitch(value);
+        } catch (const std::exception& e) {
+            const std::string config = settings.configFile.empty() ? "config" : settings.configFile;
+            throw std::invalid_argument(config + ": [app." + section->first + "] " + key + ": " +
+                                        e.what() + " (plugin " + app.path() + " not loaded)");
+        }
     }
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, error))
-        if (entry.path().extension() == ".so" && entry.is_regular_file(error))
-            files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
+    if (disabled) result.mounts.clear();
+    return result;
+}
 
+void AppRegistry::load() {
     auto refuse = [this](const std::string& message) {
         logger().error(message);
         _refusals.push_back(message);
     };
+    auto warn = [this](const std::string& message) {
+        logger().warning(message);
+        _warnings.push_back(message);
+    };
+    auto step = [this](const std::string& file, std::string_view stage) {
+        if (_onStep) _onStep(file, stage);
+    };
     std::map<std::string, std::string> mountOwner;  // mount → plugin file
-    for (const auto& file : files) {
+    std::vector<std::string> loadedNames;
+    for (const PluginSet::File& plugin : _plugins->files()) {
+        const std::filesystem::path file(plugin.path);
         std::shared_ptr<LoadedApp> app;
         try {
-            app = AppLoader::load(file.string());
+            step(plugin.path, "load");
+            app = AppLoader::loadCopy(plugin.path, plugin.fd);
         } catch (const AppLoadError& e) {
             refuse(e.what());
             continue;
         }
         if (const std::string problems = app->flagProblems(); !problems.empty())
-            logger().warning("lint GW-L021 " + std::string(app->name()) + ": " + problems);
+            warn("lint GW-L021 " + std::string(app->name()) + ": " + problems);
 
         const std::string name(app->name());
-        auto section = _settings.appSections.find(name);
-        if (section == _settings.appSections.end())
-            section = _settings.appSections.find(file.stem().string());
-        static const std::map<std::string, std::string> kEmpty;
-        const auto& keys = section == _settings.appSections.end() ? kEmpty : section->second;
-
-        AppInstance::Config base;
-        base.bodyLimit = _settings.maxBodyBytes;
-        base.multiprocess = _settings.workers > 1;
-        std::vector<std::string> mounts{"/" + name};
-        std::string badKey;
-        bool disabled = false;
+        loadedNames.push_back(name);
+        AppConfig configured;
         try {
-            for (const auto& [key, value] : keys) {
-                badKey = key;
-                base.entries.emplace_back(key, value);
-                if (key == "mount") mounts = parseMounts(value);
-                if (key == "body_limit") base.bodyLimit = parseSize(value);
-                if (key == "timeout") base.timeout = parseDuration(value);
-                if (key == "disabled") disabled = parseSwitch(value);
-                if (key == "request_buffering") base.requestBuffering = parseSwitch(value);
-            }
-        } catch (const std::exception& e) {
-            refuse(file.string() + ": config [app." + name + "] " + badKey + ": " + e.what());
+            configured = configFor(_settings, *app);
+        } catch (const std::invalid_argument& e) {
+            refuse(e.what());
             continue;
         }
-        if (disabled) mounts.clear();
+        const AppInstance::Config& base = configured.base;
+        const std::vector<std::string>& mounts = configured.mounts;
         if (mounts.empty()) {
             logger().information(file.string() + ": app " + name + " is disabled");
             continue;
@@ -117,10 +128,10 @@ void AppRegistry::load() {
             try {
                 std::string lint;
                 try {
+                    step(plugin.path, "init");
                     instance->init(&lint);
                 } catch (...) {
-                    if (!lint.empty())
-                        logger().warning("lint GW-L022 " + instance->label() + ": " + lint);
+                    if (!lint.empty()) warn("lint GW-L022 " + instance->label() + ": " + lint);
                     throw;
                 }
             } catch (const AppLoadError& e) {
@@ -135,15 +146,16 @@ void AppRegistry::load() {
                                  file.filename().string() + ") mounted at " + shownMount(mount));
         }
     }
-    for (const auto& section : _settings.appSections) {
-        // Not a structured binding: clang 14 cannot capture one in a lambda (C++20 allows it).
-        const std::string& name = section.first;
-        const bool used = std::any_of(_hosts.begin(), _hosts.end(), [&](const auto& host) {
-            return host->instance().app().name() == name ||
-                   std::filesystem::path(host->instance().app().path()).stem() == name;
-        });
-        if (!used && !section.second.count("disabled"))
-            logger().warning("config section [app." + name + "] matches no loaded app");
+    // A section names an app or a plugin file; one matching a plugin that was refused is not
+    // unused (the refusal says what is wrong).
+    std::set<std::string> names(loadedNames.begin(), loadedNames.end());
+    for (const PluginSet::File& plugin : _plugins->files())
+        names.insert(std::filesystem::path(plugin.path).stem().string());
+    for (const auto& [name, keys] : _settings.appSections) {
+        if (names.count(name) || keys.count("disabled")) continue;
+        logger().warning("config section [app." + name + "] matches no plugin in " +
+                         _settings.appsDir);
+        _unusedSections.push_back(name);
     }
 }
 

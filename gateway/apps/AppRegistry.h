@@ -1,29 +1,37 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/apps/AppHost.h"
+#include "gateway/apps/PluginSet.h"
 #include "gateway/config/Settings.h"
 
 namespace gateway {
 
 class MountTable;
 
-/// Finds the plugins of Settings::appsDir (*.so), loads them, applies their "[app.NAME]" config
-/// sections (mount — a comma list mounts it several times —, body_limit, timeout, disabled, and
-/// free-form keys passed to init) and creates one AppHost per mount. A refused plugin or a failed
-/// init is logged at ERROR and skipped; the others keep serving. Two plugins on one mount is an
-/// error naming both files (std::runtime_error).
+/// Loads the plugins of a PluginSet (the snapshot of Settings::appsDir), applies their
+/// "[app.NAME]" config sections (mount — a comma list mounts it several times —, body_limit,
+/// timeout, disabled, and free-form keys passed to init) and creates one AppHost per mount. A
+/// refused plugin or a failed init is logged at ERROR and skipped; the others keep serving. Two
+/// plugins on one mount is an error naming both files (std::runtime_error).
 class AppRegistry {
 public:
-    explicit AppRegistry(const Settings& settings);
+    AppRegistry(const Settings& settings, std::shared_ptr<const PluginSet> plugins);
     ~AppRegistry();
     AppRegistry(const AppRegistry&) = delete;
     AppRegistry& operator=(const AppRegistry&) = delete;
 
-    /// Scans, loads and inits. Call once, in the worker process (after the fork).
+    /// Called with a plugin file and "load" or "init" just before that step runs, so that a
+    /// crash in it can be pinned on the plugin (the config test's child).
+    using StepHook = std::function<void(const std::string& file, std::string_view stage)>;
+    void onStep(StepHook hook) { _onStep = std::move(hook); }
+
+    /// Loads and inits. Call once, in the worker process (after the fork).
     void load();
     /// Adds every mount to `table` (throws std::invalid_argument if a mount is already taken
     /// there by another handler).
@@ -32,14 +40,33 @@ public:
     const std::vector<std::unique_ptr<AppHost>>& hosts() const noexcept { return _hosts; }
     /// Messages of the plugins and mounts that were refused (also logged).
     const std::vector<std::string>& refusals() const noexcept { return _refusals; }
+    /// Lint findings about loaded plugins (also logged).
+    const std::vector<std::string>& warnings() const noexcept { return _warnings; }
+    /// "[app.NAME]" sections that match no plugin (by app name or file name) and do not disable
+    /// one (also logged).
+    const std::vector<std::string>& unusedSections() const noexcept { return _unusedSections; }
+
+    /// What the config says about one plugin: its "[app.NAME]" section (by app name, else by
+    /// file name) applied to the defaults of `settings`.
+    struct AppConfig {
+        std::string section;              ///< the section's NAME ("" when there is none)
+        AppInstance::Config base;         ///< everything but the mount
+        std::vector<std::string> mounts;  ///< empty when disabled
+    };
+    /// Throws std::invalid_argument naming the config file, the section and the key.
+    static AppConfig configFor(const Settings& settings, const LoadedApp& app);
 
     /// "/a, /b" → {"/a", "/b"} normalised ("" for the root).
     static std::vector<std::string> parseMounts(const std::string& text);
 
 private:
     const Settings& _settings;
+    std::shared_ptr<const PluginSet> _plugins;
+    StepHook _onStep;
     std::vector<std::unique_ptr<AppHost>> _hosts;
     std::vector<std::string> _refusals;
+    std::vector<std::string> _warnings;
+    std::vector<std::string> _unusedSections;
 };
 
 }  // namespace gateway

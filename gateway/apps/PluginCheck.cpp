@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -19,6 +19,7 @@
 
 #include "gateway/apps/AppInstance.h"
 #include "gateway/apps/AppLoader.h"
+#include "gateway/apps/AppRegistry.h"
 
 namespace gateway {
 namespace {
@@ -37,7 +38,8 @@ std::string flagsText(std::uint32_t flags) {
 /// The child: load, report, init, fini, then look for undefined references that neither the
 /// plugin nor its own libraries provide (it would rely on symbols of the process loading it).
 /// Writes lines to `out`; exit status 0 = loads.
-int loadInChild(const std::string& path, const ElfSymbols& symbols, std::ostream& out) {
+int loadInChild(const std::string& path, const ElfSymbols& symbols, const Settings& settings,
+                std::ostream& out) {
     std::shared_ptr<LoadedApp> app;
     try {
         app = AppLoader::load(path);
@@ -49,14 +51,29 @@ int loadInChild(const std::string& path, const ElfSymbols& symbols, std::ostream
         << "version:  " << app->version() << "\n"
         << "ABI:      " << AppLoader::versionText(app->abiVersion()) << " (gateway "
         << AppLoader::versionText(GW_ABI_VERSION) << ")\n"
-        << "mount:    /" << app->name() << "\n"
         << "flags:    " << flagsText(app->descriptor().flags) << "\n";
     if (app->descriptor().description) out << "about:    " << app->descriptor().description << "\n";
     if (const std::string problems = app->flagProblems(); !problems.empty())
         out << "warning:  GW-L021 " << problems << "\n";
+    AppRegistry::AppConfig configured;
+    try {
+        configured = AppRegistry::configFor(settings, *app);
+    } catch (const std::invalid_argument& e) {
+        out << "problem:  " << e.what() << "\n";
+        return 1;
+    }
+    std::string mounts;
+    for (const std::string& mount : configured.mounts)
+        mounts.append(mounts.empty() ? "" : ", ").append(mount.empty() ? "/" : mount);
+    if (configured.mounts.empty()) mounts = "none: disabled by the config";
+    if (!configured.section.empty())
+        mounts += " (config " + settings.configFile + " [app." + configured.section + "])";
+    out << "mount:    " << mounts << "\n";
     out.flush();
-    AppInstance::Config config;
-    config.mount = "/" + std::string(app->name());
+    // init as the first mount would run it (with the section's keys), even when disabled.
+    AppInstance::Config config = configured.base;
+    config.mount =
+        configured.mounts.empty() ? "/" + std::string(app->name()) : configured.mounts[0];
     try {
         AppInstance instance(app, config);
         std::string lint;
@@ -140,7 +157,7 @@ ElfSymbols readElfSymbols(const std::string& path) {
     return result;
 }
 
-int checkPlugin(const std::string& path, std::ostream& out) {
+int checkPlugin(const std::string& path, const Settings& settings, std::ostream& out) {
     out << "file:     " << path << "\n";
     int pipeFds[2];
     if (pipe2(pipeFds, O_CLOEXEC) != 0) {
@@ -179,7 +196,7 @@ int checkPlugin(const std::string& path, std::ostream& out) {
                 int fd;
             } buffer(pipeFds[1]);
             std::ostream stream(&buffer);
-            status = loadInChild(path, symbols, stream);
+            status = loadInChild(path, symbols, settings, stream);
             stream.flush();
         }
         _exit(status);

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/config/Settings.h"
+
 namespace gateway {
 
 /// The dynamic symbols of a shared object, read from its ELF .dynsym with <elf.h>.
@@ -18,10 +20,10 @@ struct ElfSymbols {
 ElfSymbols readElfSymbols(const std::string& path);
 
 /// `gateway check FILE.so`: loads and inits the plugin in a throwaway child process (a crash
-/// there costs nothing) and prints its name, version, ABI, default mount, flags and exported
-/// symbols, plus every problem (refusal, init failure, crash, STB_GNU_UNIQUE symbols, undefined
-/// symbols its libraries do not provide). Returns the exit code: 0 only when it would load and
-/// has no STB_GNU_UNIQUE symbols.
-int checkPlugin(const std::string& path, std::ostream& out);
+/// there costs nothing) with its "[app.NAME]" section of `settings` (if any), and prints its
+/// name, version, ABI, mounts, flags and exported symbols, plus every problem (refusal, init
+/// failure, crash, STB_GNU_UNIQUE symbols, undefined symbols its libraries do not provide). Returns
+/// the exit code: 0 only when it would load and has no STB_GNU_UNIQUE symbols.
+int checkPlugin(const std::string& path, const Settings& settings, std::ostream& out);
 
 }  // namespace gateway

@@ -193,4 +193,12 @@ void Settings::validate() const {
             throw std::invalid_argument(std::string(name) + " must be greater than 0");
 }
 
+std::vector<std::string> Settings::restartRequired(const Settings& running, const Settings& next) {
+    std::vector<std::string> names;
+    if (running.bind != next.bind) names.push_back("bind");
+    if (running.port != next.port) names.push_back("port");
+    if (running.readyFile != next.readyFile) names.push_back("ready-file");
+    return names;
+}
+
 }  // namespace gateway

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace gateway {
 
@@ -61,6 +62,8 @@ struct Settings {
     /// (percent) or more, is replaced; 0 = never.
     unsigned stuckShare = 100;
 
+    /// The config file these settings were read from ("" = none), for messages.
+    std::string configFile;
     /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,
     /// disabled, and free-form keys handed to the plugin's init).
     std::map<std::string, std::map<std::string, std::string>> appSections;
@@ -76,6 +79,8 @@ struct Settings {
     static bool isKnown(std::string_view name);
     /// Cross-field checks; throws std::invalid_argument with a one-line message.
     void validate() const;
+    /// The settings that differ between `running` and `next` and that a reload cannot change.
+    static std::vector<std::string> restartRequired(const Settings& running, const Settings& next);
 };
 
 /// "512", "8k", "16m", "1g" (1024-based) → bytes. Throws std::invalid_argument.

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginSet.h"
@@ -68,8 +69,11 @@ std::string workerName(pid_t pid, unsigned generation) {
 }  // namespace
 
 Supervisor::Supervisor(const Settings& settings, ListenSocket& socket,
-                       SettingsLoader reloadSettings)
-    : _startSettings(settings), _socket(socket), _reloadSettings(std::move(reloadSettings)) {}
+                       std::shared_ptr<const PluginSet> plugins, SettingsLoader reloadSettings)
+    : _startSettings(settings),
+      _startPlugins(std::move(plugins)),
+      _socket(socket),
+      _reloadSettings(std::move(reloadSettings)) {}
 
 Supervisor::~Supervisor() {
     for (int fd : {_signalFd, _readyRead, _readyWrite})
@@ -79,7 +83,7 @@ Supervisor::~Supervisor() {
 int Supervisor::runSingleProcess(const std::function<void()>& onReady) {
     std::optional<Worker> worker;
     try {
-        worker.emplace(_startSettings, _socket, PluginSet::snapshot(_startSettings.appsDir));
+        worker.emplace(_startSettings, _socket, _startPlugins);
     } catch (const std::exception& e) {  // e.g. two apps on one mount, an unwritable log
         std::fprintf(stderr, "gateway: %s\n", e.what());
         return kExitConfig;
@@ -105,14 +109,7 @@ int Supervisor::run(const std::function<void()>& onReady) {
     _readyRead = ready[0];
     _readyWrite = ready[1];
 
-    std::shared_ptr<const PluginSet> plugins;
-    try {
-        plugins = PluginSet::snapshot(_startSettings.appsDir);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "gateway: %s\n", e.what());
-        return kExitConfig;
-    }
-    _current = newGeneration(std::make_shared<const Settings>(_startSettings), plugins);
+    _current = newGeneration(std::make_shared<const Settings>(_startSettings), _startPlugins);
     for (unsigned i = 0; i < _current->wanted; ++i) spawn(_current);
     watchApps();
     loop();

@@ -30,7 +30,9 @@ public:
     /// Re-reads the config file and flags (for a reload); throws std::invalid_argument.
     using SettingsLoader = std::function<Settings()>;
 
-    Supervisor(const Settings& settings, ListenSocket& socket, SettingsLoader reloadSettings);
+    /// `plugins`: the snapshot of the apps folder the first generation loads.
+    Supervisor(const Settings& settings, ListenSocket& socket,
+               std::shared_ptr<const PluginSet> plugins, SettingsLoader reloadSettings);
     ~Supervisor();
 
     /// Serves until shutdown; `onReady` runs once the first generation serves. Returns the exit
@@ -88,6 +90,7 @@ private:
     bool respawnBudgetExhausted();
 
     Settings _startSettings;
+    std::shared_ptr<const PluginSet> _startPlugins;
     ListenSocket& _socket;
     SettingsLoader _reloadSettings;
     WorkerSlots _slots;

@@ -40,12 +40,12 @@ sigset_t handledSignals() {
 /// connections its jobs use (so it is joined first).
 class Worker::Parts final : public EventHandler {
 public:
-    Parts(const Settings& settings, ListenSocket& socket)
+    Parts(const Settings& settings, ListenSocket& socket, std::shared_ptr<const PluginSet> plugins)
         : settings(settings),
           socket(socket),
           accessLog(settings.accessLog),
           staticFiles(settings),
-          apps(settings),
+          apps(settings, std::move(plugins)),
           router(staticFiles),
           connections(loop, router, accessLog, settings),
           listener(loop, connections, socket.fd()) {
@@ -77,8 +77,15 @@ public:
                 case SIGUSR1:
                     accessLog.reopen();
                     break;
+                case SIGHUP:
+                    // Under a master, SIGHUP is the master's; here there is none to reload.
+                    if (settings.workers == 0)
+                        logger.notice(
+                            "SIGHUP: reloading needs a master (--workers 1 or more); "
+                            "restart to reload");
+                    break;
                 default:
-                    break;  // SIGHUP: reload arrives with the process model
+                    break;
             }
         }
     }
@@ -126,8 +133,9 @@ public:
     std::time_t lastFlush = 0;
 };
 
-Worker::Worker(const Settings& settings, ListenSocket& socket)
-    : _parts(std::make_unique<Parts>(settings, socket)) {}
+Worker::Worker(const Settings& settings, ListenSocket& socket,
+               std::shared_ptr<const PluginSet> plugins)
+    : _parts(std::make_unique<Parts>(settings, socket, std::move(plugins))) {}
 
 Worker::~Worker() = default;
 

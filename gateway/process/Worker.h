@@ -9,13 +9,16 @@
 namespace gateway {
 
 class ListenSocket;
+class PluginSet;
 
 /// One worker: wires an event loop, the listener, connections, the router and its handlers, and
 /// serves until told to stop. SIGTERM/SIGINT stop accepting and let in-flight responses finish
 /// (up to the shutdown grace period); SIGQUIT stops at once; SIGUSR1 reopens the access log.
 class Worker {
 public:
-    Worker(const Settings& settings, ListenSocket& socket);
+    /// Loads its apps from `plugins` (the master's snapshot of the apps folder).
+    Worker(const Settings& settings, ListenSocket& socket,
+           std::shared_ptr<const PluginSet> plugins);
     ~Worker();
 
     /// Blocks until shutdown. `onReady` runs once the listener is accepting.

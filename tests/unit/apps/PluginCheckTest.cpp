@@ -11,7 +11,7 @@ namespace {
 TEST(PluginCheck, GoodPluginWouldLoad) {
     REQUIRE_TEST_PLUGINS();
     std::ostringstream out;
-    EXPECT_EQ(checkPlugin(testPlugin("good"), out), 0) << out.str();
+    EXPECT_EQ(checkPlugin(testPlugin("good"), Settings{}, out), 0) << out.str();
     EXPECT_NE(out.str().find("name:     good"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("exports:  gw_app_entry\n"), std::string::npos) << out.str();
 }
@@ -19,7 +19,7 @@ TEST(PluginCheck, GoodPluginWouldLoad) {
 TEST(PluginCheck, CrashWhileLoadingIsReportedNotSuffered) {
     REQUIRE_TEST_PLUGINS();
     std::ostringstream out;
-    EXPECT_EQ(checkPlugin(testPlugin("crash_init"), out), 1);
+    EXPECT_EQ(checkPlugin(testPlugin("crash_init"), Settings{}, out), 1);
     EXPECT_NE(out.str().find("SIGSEGV"), std::string::npos) << out.str();
 }
 
@@ -32,14 +32,14 @@ TEST(PluginCheck, UniqueSymbolsAreAProblem) {
     ASSERT_TRUE(symbols.error.empty()) << symbols.error;
     EXPECT_FALSE(symbols.unique.empty());
     std::ostringstream out;
-    EXPECT_EQ(checkPlugin(testPlugin("unique_symbol"), out), 1);
+    EXPECT_EQ(checkPlugin(testPlugin("unique_symbol"), Settings{}, out), 1);
     EXPECT_NE(out.str().find("STB_GNU_UNIQUE symbol"), std::string::npos) << out.str();
 }
 
 TEST(PluginCheck, RefusalIsPrinted) {
     REQUIRE_TEST_PLUGINS();
     std::ostringstream out;
-    EXPECT_EQ(checkPlugin(testPlugin("newer_minor"), out), 1);
+    EXPECT_EQ(checkPlugin(testPlugin("newer_minor"), Settings{}, out), 1);
     EXPECT_NE(out.str().find("is newer than gateway ABI 1.0"), std::string::npos) << out.str();
 }
 
