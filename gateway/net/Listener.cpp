@@ -96,6 +96,8 @@ void Listener::tick(std::int64_t nowMs) {
 }
 
 void Listener::onEvents(std::uint32_t) {
+    // Stopped earlier in this epoll batch (a drain closes the socket): its event is stale.
+    if (_stopped) return;
     while (!_manager.atCapacity()) {
         sockaddr_in6 peer{};
         socklen_t length = sizeof(peer);

@@ -144,7 +144,9 @@ TEST_F(Reload, PluginMovedOntoTheOldOneIsServed) {
     // A new build moved into place, as deploy scripts do: hello_c's file under hello's name.
     fs::copy_file(plugin("hello_c"), root() / "staged.so");
     fs::rename(root() / "staged.so", apps() / "hello.so");
-    EXPECT_TRUE(timeUntil("/hello_c", 200)) << gateway().logTail();
+    ASSERT_TRUE(gateway().waitForLog("app hello_c 1.0.0 (hello.so) mounted at /greet"))
+        << gateway().logTail();
+    EXPECT_EQ(fetch(port(), "GET", "/greet").status, 200);
     load.stop();
     EXPECT_EQ(load.failed(), 0u) << load.failures();
 }
@@ -202,12 +204,12 @@ TEST_F(Reload, RefusedPluginDeployIsRejected) {
 
 TEST_F(Reload, PortChangeSaysItNeedsARestart) {
     ASSERT_TRUE(startWith({"hello"}));
-    writeFile(config(), "port = 1\n");
+    writeFile(config(), "bind = 127.0.0.2\n");
     gateway().signal(SIGHUP);
     ASSERT_TRUE(waitForGeneration(2)) << gateway().logTail();
-    EXPECT_NE(gateway().log().find("port changed, which needs a restart"), std::string::npos)
+    EXPECT_NE(gateway().log().find("bind changed, which needs a restart"), std::string::npos)
         << gateway().log();
-    EXPECT_EQ(fetch(port(), "GET", "/hello").status, 200) << "still on the port it had";
+    EXPECT_EQ(fetch(port(), "GET", "/hello").status, 200) << "still on the address it had";
 }
 
 TEST_F(Reload, CrashingDeployIsRolledBack) {
@@ -307,6 +309,7 @@ TEST_F(Reload, MasterGivesUpOnWorkersThatKeepDyingWithExitOne) {
     status = stopGateway();  // collects the status it already has
     ASSERT_TRUE(WIFEXITED(*status));
     EXPECT_EQ(WEXITSTATUS(*status), 1);
+    EXPECT_EQ(gateway().logCount("killed by SIGSEGV"), 21u) << gateway().log();
 }
 
 TEST_F(Reload, SigquitStopsAtOnce) {
