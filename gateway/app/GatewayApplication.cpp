@@ -310,18 +310,18 @@ int GatewayApplication::serve(const Settings& settings) {
             for (const std::string& problem : result.problems)
                 std::fprintf(stderr, "gateway: %s\n", problem.c_str());
             std::fprintf(stderr,
-                         "gateway: not starting: need-app is on and the configuration "
-                         "has %zu problem(s) (gateway -t shows them all)\n",
+                         "gateway: not starting: need-app is on and the config test found %zu "
+                         "problem(s)\n",
                          result.problems.size());
             return kExitUsage;
         }
-    } else if (plugins->missingFolder()) {
-        logger.warning(missingAppsFolderWarning(settings));
     }
     raiseFileLimit(settings.maxConnections + 64, logger);
     Worker::blockSignals();
 
     ListenSocket socket(settings.bind, settings.port, settings.backlog);
+    // After the bind, so that a port in use stays the only line of a failed start.
+    if (plugins->missingFolder()) logger.warning(missingAppsFolderWarning(settings));
     Supervisor supervisor(settings, socket, plugins);
     const int code = supervisor.run([&] {
         logger.information("gateway " GATEWAY_VERSION " serving " + settings.docroot + " on " +
