@@ -310,18 +310,19 @@ int GatewayApplication::serve(const Settings& settings) {
             for (const std::string& problem : result.problems)
                 std::fprintf(stderr, "gateway: %s\n", problem.c_str());
             std::fprintf(stderr,
-                         "gateway: not starting: need-app is on and the configuration "
-                         "has %zu problem(s) (gateway -t shows them all)\n",
+                         "gateway: not starting: need-app is on and the config test found %zu "
+                         "problem(s)\n",
                          result.problems.size());
             return kExitUsage;
         }
-    } else if (plugins->missingFolder()) {
-        logger.warning(missingAppsFolderWarning(settings));
     }
     raiseFileLimit(settings.maxConnections + 64, logger);
     Worker::blockSignals();
 
     ListenSocket socket(settings.bind, settings.port, settings.backlog);
+    // After the bind, so that a port in use stays the only line of a failed start.
+    if (plugins->missingFolder() && !settings.needApp)
+        logger.warning(missingAppsFolderWarning(settings));
     Supervisor supervisor(settings, socket, plugins, [this] {
         Settings reloaded = loadSettings();
         checkDocroot(reloaded);
@@ -330,7 +331,7 @@ int GatewayApplication::serve(const Settings& settings) {
     const int code = supervisor.run([&] {
         logger.information("gateway " GATEWAY_VERSION " serving " + settings.docroot + " on " +
                            settings.bind + ":" + std::to_string(socket.port()) + " with " +
-                           (settings.workers > 1 ? std::to_string(settings.workers) + " workers"
+                           (settings.workers > 0 ? std::to_string(settings.workers) + " worker(s)"
                                                  : std::string("one process")));
         if (!settings.readyFile.empty()) writeReadyFile(settings.readyFile, socket.port());
     });

@@ -38,7 +38,7 @@ protected:
 TEST_F(AppRegistryTest, DefaultMountIsTheName) {
     REQUIRE_TEST_PLUGINS();
     add("good");
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     registry.load();
     EXPECT_EQ(mounts(registry), std::vector<std::string>{"/good"});
     MountTable table;
@@ -50,7 +50,7 @@ TEST_F(AppRegistryTest, DefaultMountIsTheName) {
 TEST_F(AppRegistryTest, RefusedAndFailedPluginsAreSkipped) {
     REQUIRE_TEST_PLUGINS();
     for (const char* plugin : {"good", "wrong_major", "init_fails", "no_entry"}) add(plugin);
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     registry.load();
     EXPECT_EQ(mounts(registry), std::vector<std::string>{"/good"});
     EXPECT_EQ(registry.refusals().size(), 3u);
@@ -62,7 +62,7 @@ TEST_F(AppRegistryTest, ConfigMountsDisablesAndPassesKeys) {
     add("declines");
     _settings.appSections["good"] = {{"mount", "/, /x/"}, {"body_limit", "1k"}, {"timeout", "2s"}};
     _settings.appSections["declines"] = {{"disabled", "true"}};
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     registry.load();
     EXPECT_EQ(mounts(registry), (std::vector<std::string>{"", "/x"}));
     const auto& config = registry.hosts()[0]->instance().config();
@@ -77,7 +77,7 @@ TEST_F(AppRegistryTest, TwoPluginsOnOneMountNamesBothFiles) {
     add("declines");
     _settings.appSections["good"] = {{"mount", "/same"}};
     _settings.appSections["declines"] = {{"mount", "/same/"}};
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     try {
         registry.load();
         FAIL() << "no error";
@@ -92,7 +92,7 @@ TEST_F(AppRegistryTest, BadConfigValueRefusesThatApp) {
     REQUIRE_TEST_PLUGINS();
     add("good");
     _settings.appSections["good"] = {{"body_limit", "lots"}};
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     registry.load();
     EXPECT_TRUE(registry.hosts().empty());
     ASSERT_EQ(registry.refusals().size(), 1u);
@@ -104,7 +104,7 @@ TEST_F(AppRegistryTest, RequestBufferingIsOnUnlessTurnedOff) {
     add("good");
     add("declines");
     _settings.appSections["declines"] = {{"request_buffering", "off"}};
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     registry.load();
     ASSERT_EQ(registry.hosts().size(), 2u);
     for (const auto& host : registry.hosts()) {
@@ -120,7 +120,7 @@ TEST_F(AppRegistryTest, BadRequestBufferingValueRefusesThatApp) {
     REQUIRE_TEST_PLUGINS();
     add("good");
     _settings.appSections["good"] = {{"request_buffering", "sometimes"}};
-    AppRegistry registry(_settings);
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
     registry.load();
     EXPECT_TRUE(registry.hosts().empty());
     ASSERT_EQ(registry.refusals().size(), 1u);
@@ -136,7 +136,7 @@ TEST(AppRegistry, ParseMounts) {
 TEST(AppRegistry, MissingFolderMeansNoApps) {
     Settings settings;
     settings.appsDir = "/nonexistent/gateway/apps";
-    AppRegistry registry(settings);
+    AppRegistry registry(settings, PluginSet::snapshot(settings.appsDir));
     EXPECT_NO_THROW(registry.load());
     EXPECT_TRUE(registry.hosts().empty());
 }
