@@ -98,6 +98,7 @@ TEST_F(AppsPlugin, TwoPluginsOnOneMountIsAnError) {
         {"good", "declines"}, "[app.good]\nmount = /same\n[app.declines]\nmount = /same\n");
     EXPECT_FALSE(result);
     gateway().expectAlert("claimed by both");
+    gateway().expectAlert("the gateway cannot start");
     EXPECT_NE(log().find("good.so"), std::string::npos) << log();
     EXPECT_NE(log().find("declines.so"), std::string::npos) << log();
 }

@@ -260,13 +260,17 @@ TEST_F(Reload, KilledWorkerIsReplacedWithinASecond) {
 
 TEST_F(Reload, TtinAndTtouChangeTheWorkerCount) {
     ASSERT_TRUE(startWith({"hello"}));
+    // One signal at a time: a second one sent before the first is read would merge with it.
     gateway().signal(SIGTTIN);
     EXPECT_TRUE(waitForWorkers(3)) << gateway().logTail();
     gateway().signal(SIGTTOU);
+    ASSERT_TRUE(gateway().waitForLog("SIGTTOU: 2 worker(s)"));
     gateway().signal(SIGTTOU);
+    ASSERT_TRUE(gateway().waitForLog("SIGTTOU: 1 worker(s)"));
     EXPECT_TRUE(waitForWorkers(1)) << gateway().logTail();
     gateway().signal(SIGTTOU);  // never below one
     EXPECT_TRUE(gateway().waitForLog("SIGTTOU: 1 worker(s)", 2));
+    EXPECT_TRUE(waitForWorkers(1)) << gateway().logTail();
     EXPECT_EQ(fetch(port(), "GET", "/hello").status, 200);
 }
 
