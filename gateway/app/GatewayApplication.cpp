@@ -73,8 +73,8 @@ const OptionSpec kOptions[] = {
     {"apps", "DIR", "directory of app plugins (default ./apps)"},
     {"config", "FILE", "config file (.ini or .properties) with the same keys as these flags"},
     {"workers", "N",
-     "worker processes under a master that restarts them (default: one per core; 0 or 1 = a single "
-     "process)"},
+     "worker processes under a master that restarts and reloads them (default: one per core; 0 = "
+     "one process, no master)"},
     {"threads", "N", "handler pool threads per worker for blocking apps (default 4)"},
     {"access-log", "FILE", "access log (Combined Log Format + microseconds); '-' = stdout"},
     {"log-level", "LEVEL",

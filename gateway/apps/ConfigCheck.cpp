@@ -241,7 +241,7 @@ std::string summaryText(const Settings& settings, const PluginSet& plugins,
                           durationText(settings.idleTimeout) + ", write " +
                           durationText(settings.writeTimeout) + ", shutdown grace " +
                           durationText(settings.shutdownGrace));
-    line("processes:", (settings.workers > 1 ? std::to_string(settings.workers) + " workers"
+    line("processes:", (settings.workers > 0 ? std::to_string(settings.workers) + " worker(s)"
                                              : std::string("one process")) +
                            ", " + std::to_string(settings.threads) + " handler threads each");
     for (const std::string& warning : warnings) line("warning:", warning);

@@ -21,7 +21,7 @@ struct Settings {
     std::string appsDir = "apps";
 
     // Processes and threads.
-    /// Worker processes under a supervising master; 0 or 1 = everything in one process.
+    /// Worker processes under a supervising master; 0 = everything in one process, no master.
     unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     unsigned threads = 4;  ///< handler pool threads per worker (for blocking apps)
 
