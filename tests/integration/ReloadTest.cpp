@@ -104,15 +104,19 @@ protected:
     }
 };
 
-TEST_F(Reload, SighupUnderKeepAliveLoadFailsNoRequest) {
+TEST_F(Reload, SighupsAndDeploysUnderKeepAliveLoadFailNoRequest) {
     ASSERT_TRUE(startWith({"hello"}));
     const std::vector<pid_t> before = gateway().children();
     LoadLoop load(port(), "/hello", 4);
     ASSERT_TRUE(load.waitForProgress(200)) << load.failures();
-    for (unsigned i = 2; i <= 6; ++i) {
-        gateway().signal(SIGHUP);
-        ASSERT_TRUE(waitForGeneration(i)) << gateway().logTail();
-        ASSERT_TRUE(load.waitForProgress(100)) << load.failures();
+    // Generations 2 to 11: SIGHUPs, and every third time a redeploy of the loaded plugin.
+    for (unsigned generation = 2; generation <= 11; ++generation) {
+        if (generation % 3 == 0)
+            deploy("hello");
+        else
+            gateway().signal(SIGHUP);
+        ASSERT_TRUE(waitForGeneration(generation)) << gateway().logTail();
+        ASSERT_TRUE(load.waitForProgress(200)) << load.failures();
     }
     load.stop();
     EXPECT_EQ(load.failed(), 0u) << load.failures();
