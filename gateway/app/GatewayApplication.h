@@ -2,6 +2,7 @@
 
 #include <Poco/Util/ServerApplication.h>
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,9 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
+    struct CliFlag;
+    static std::span<const CliFlag> cliFlags();
+
     Settings loadSettings() const;
     void setUpLogging(const std::string& level) const;
     int serve(const Settings& settings);
