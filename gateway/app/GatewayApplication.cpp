@@ -20,13 +20,14 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <span>
 #include <stdexcept>
-#include <string_view>
 
 #include "gateway/app/StderrChannel.h"
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginCheck.h"
 #include "gateway/apps/PluginSet.h"
+#include "gateway/config/SettingsTable.h"
 #include "gateway/net/Listener.h"
 #include "gateway/process/Supervisor.h"
 #include "gateway/process/Worker.h"
@@ -59,57 +60,6 @@ private:
     std::array<struct sigaction, kSignals.size()> _actions{};
 };
 const StartupFaultHandlers startupFaultHandlers;
-
-struct OptionSpec {
-    const char* name;
-    const char* argument;  ///< nullptr: a flag without value
-    const char* help;
-};
-
-const OptionSpec kOptions[] = {
-    {"bind", "ADDR", "address to listen on (default 127.0.0.1; IPv6 like ::1 works)"},
-    {"port", "N", "port to listen on (default 8080; 0 = any free port, see --ready-file)"},
-    {"docroot", "DIR", "directory of static files (default ./docroot)"},
-    {"apps", "DIR", "directory of app plugins (default ./apps)"},
-    {"config", "FILE", "config file (.ini or .properties) with the same keys as these flags"},
-    {"workers", "N",
-     "worker processes under a master that restarts and reloads them (default: one per core; 0 = "
-     "one process, no master)"},
-    {"threads", "N", "handler pool threads per worker for blocking apps (default 4)"},
-    {"access-log", "FILE", "access log (Combined Log Format + microseconds); '-' = stdout"},
-    {"log-level", "LEVEL",
-     "fatal, critical, error, warning, notice, information (default), debug, trace"},
-    {"ready-file", "FILE", "once accepting, write the bound port to FILE"},
-    {"max-request-line", "SIZE", "longest request line (default 8k; longer → 414)"},
-    {"max-header-bytes", "SIZE", "largest header section (default 32k; larger → 431)"},
-    {"max-header-count", "N", "most header fields (default 100; more → 431)"},
-    {"max-body", "SIZE", "largest request body (default 16m; larger → 413)"},
-    {"max-connections", "N", "open connections per worker (default 16384)"},
-    {"header-timeout", "DURATION", "time to send a request head (default 15s; then 408)"},
-    {"idle-timeout", "DURATION", "keep-alive idle time (default 60s)"},
-    {"write-timeout", "DURATION", "longest write stall (default 60s)"},
-    {"body-timeout", "DURATION",
-     "longest pause while a request body arrives (default 15s; then 408)"},
-    {"body-buffer-size", "SIZE",
-     "request bodies up to this size are buffered in memory, larger ones in a temporary file "
-     "(default 1m)"},
-    {"min-body-rate", "SIZE", "slowest average upload after 10s, per second (default 1k; 0 = off)"},
-    {"shutdown-grace", "DURATION", "time in-flight requests get on SIGTERM (default 10s)"},
-    {"need-app", "on|off",
-     "refuse to start when a plugin is refused or the apps folder is missing (default off)"},
-    {"watch-apps", "on|off",
-     "reload when a plugin is added, replaced or removed in the apps folder (default on)"},
-    {"stuck-share", "PERCENT",
-     "replace a worker once this share of its handler threads is stuck past the app's timeout "
-     "(default 100; 0 = never)"},
-    {"file-cache-validity", "DURATION", "re-check cached files after this long (default 1s)"},
-    {"file-cache-entries", "N", "open files kept in the cache (default 4096)"},
-    {"check-config", nullptr,
-     "test the configuration and plugins as a start would, print what would be served, exit "
-     "(also -t)"},
-    {"help", nullptr, "show this help and exit"},
-    {"version", nullptr, "show the version and exit"},
-};
 
 /// Lift the soft open-file limit to the hard one: each connection is a descriptor.
 void raiseFileLimit(std::size_t wanted, Poco::Logger& logger) {
@@ -158,32 +108,63 @@ GatewayApplication::GatewayApplication() {
     startupFaultHandlers.restore();
 }
 
+/// The flags that are not settings (those come from settingsTable()).
+struct GatewayApplication::CliFlag {
+    const char* name;
+    const char* shortName;  ///< "" = none
+    const char* argument;   ///< nullptr: a flag without value
+    const char* help;
+    void (*apply)(GatewayApplication& app, const std::string& value);
+};
+
+std::span<const GatewayApplication::CliFlag> GatewayApplication::cliFlags() {
+    static const CliFlag flags[] = {
+        {"config", "", "FILE",
+         "config file (.ini or .properties) with the same keys as these flags",
+         [](GatewayApplication& app, const std::string& file) { app._configFile = file; }},
+        {"check-config", "t", nullptr,
+         "test the configuration and plugins as a start would, print what would be served, exit",
+         [](GatewayApplication& app, const std::string&) { app._checkConfigRequested = true; }},
+        {"help", "", nullptr, "show this help and exit",
+         [](GatewayApplication& app, const std::string&) {
+             app._helpRequested = true;
+             app.stopOptionsProcessing();
+         }},
+        {"version", "", nullptr, "show the version and exit",
+         [](GatewayApplication& app, const std::string&) {
+             app._versionRequested = true;
+             app.stopOptionsProcessing();
+         }},
+    };
+    return flags;
+}
+
 void GatewayApplication::defineOptions(Poco::Util::OptionSet& options) {
     // Not ServerApplication::defineOptions: gateway runs in the foreground under a supervisor
     // of the user's choosing (systemd, a container), so --daemon & co. are not offered.
-    for (const OptionSpec& spec : kOptions) {
-        const bool checkConfig = std::string_view(spec.name) == "check-config";
-        Poco::Util::Option option(spec.name, checkConfig ? "t" : "", spec.help);
+    for (const SettingSpec& setting : settingsTable()) {
+        const std::string name(setting.name);
+        options.addOption(Poco::Util::Option(name, "", helpText(setting))
+                              .required(false)
+                              .repeatable(false)
+                              .argument(std::string(setting.placeholder)));
+    }
+    for (const CliFlag& flag : cliFlags()) {
+        Poco::Util::Option option(flag.name, flag.shortName, flag.help);
         option.required(false).repeatable(false);
-        if (spec.argument) option.argument(spec.argument);
+        if (flag.argument) option.argument(flag.argument);
         options.addOption(option);
     }
 }
 
 void GatewayApplication::handleOption(const std::string& name, const std::string& value) {
-    if (name == "help") {
-        _helpRequested = true;
-        stopOptionsProcessing();
-    } else if (name == "version") {
-        _versionRequested = true;
-        stopOptionsProcessing();
-    } else if (name == "check-config") {
-        _checkConfigRequested = true;
-    } else if (name == "config") {
-        _configFile = value;
-    } else {
-        _flags.emplace_back(name, value);
+    for (const CliFlag& flag : cliFlags()) {
+        if (name == flag.name) {
+            flag.apply(*this, value);
+            return;
+        }
     }
+    _flags.emplace_back(name, value);  // a setting: applied after the config file, so it wins
 }
 
 Settings GatewayApplication::loadSettings() const {
@@ -205,7 +186,7 @@ Settings GatewayApplication::loadSettings() const {
                 readAppSections(*file, settings);
                 continue;
             }
-            if (!Settings::isKnown(key) || key == "config" || !file->hasProperty(key))
+            if (!Settings::isKnown(key) || !file->hasProperty(key))
                 throw std::invalid_argument("unknown setting '" + key + "' in " + _configFile);
             try {
                 settings.set(key, file->getRawString(key));

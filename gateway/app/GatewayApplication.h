@@ -2,6 +2,7 @@
 
 #include <Poco/Util/ServerApplication.h>
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,9 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
+    struct CliFlag;
+    static std::span<const CliFlag> cliFlags();
+
     /// Flags over the config file; throws std::invalid_argument naming the file and key.
     Settings loadSettings() const;
     /// Throws std::invalid_argument unless the docroot is a directory (needed to serve).

@@ -2,10 +2,11 @@
 
 #include <cctype>
 #include <charconv>
-#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <utility>
+
+#include "gateway/config/SettingsTable.h"
 
 namespace gateway {
 namespace {
@@ -18,77 +19,6 @@ std::uint64_t parseUnsigned(std::string_view text, std::string_view what) {
                                     std::string(text) + "'");
     return value;
 }
-
-template <typename T>
-T parseBounded(std::string_view text, std::uint64_t low, std::uint64_t high) {
-    const std::string range =
-        "a number from " + std::to_string(low) + " to " + std::to_string(high);
-    const std::uint64_t value = parseUnsigned(text, range);
-    if (value < low || value > high)
-        throw std::invalid_argument("expected " + range + ", got '" + std::string(text) + "'");
-    return static_cast<T>(value);
-}
-
-using Setter = std::function<void(Settings&, std::string_view)>;
-
-const std::pair<std::string_view, Setter> kSetters[] = {
-    {"bind", [](Settings& s, std::string_view v) { s.bind = v; }},
-    {"port",
-     [](Settings& s, std::string_view v) { s.port = parseBounded<std::uint16_t>(v, 0, 65535); }},
-    {"docroot", [](Settings& s, std::string_view v) { s.docroot = v; }},
-    {"apps", [](Settings& s, std::string_view v) { s.appsDir = v; }},
-    {"workers",
-     [](Settings& s, std::string_view v) { s.workers = parseBounded<unsigned>(v, 0, 1024); }},
-    {"threads",
-     [](Settings& s, std::string_view v) { s.threads = parseBounded<unsigned>(v, 1, 1024); }},
-    {"access-log", [](Settings& s, std::string_view v) { s.accessLog = v; }},
-    {"log-level",
-     [](Settings& s, std::string_view v) {
-         static const std::string_view levels[] = {"fatal",  "critical",    "error", "warning",
-                                                   "notice", "information", "debug", "trace"};
-         for (std::string_view level : levels)
-             if (v == level) {
-                 s.logLevel = v;
-                 return;
-             }
-         throw std::invalid_argument(
-             "expected one of fatal, critical, error, warning, notice, "
-             "information, debug, trace; got '" +
-             std::string(v) + "'");
-     }},
-    {"ready-file", [](Settings& s, std::string_view v) { s.readyFile = v; }},
-    {"max-request-line", [](Settings& s, std::string_view v) { s.maxRequestLine = parseSize(v); }},
-    {"max-header-bytes", [](Settings& s, std::string_view v) { s.maxHeaderBytes = parseSize(v); }},
-    {"max-header-count",
-     [](Settings& s, std::string_view v) {
-         s.maxHeaderCount = parseBounded<std::size_t>(v, 1, 100);
-     }},
-    {"max-body", [](Settings& s, std::string_view v) { s.maxBodyBytes = parseSize(v); }},
-    {"max-connections",
-     [](Settings& s, std::string_view v) {
-         s.maxConnections = parseBounded<std::size_t>(v, 1, 10000000);
-     }},
-    {"header-timeout", [](Settings& s, std::string_view v) { s.headerTimeout = parseDuration(v); }},
-    {"idle-timeout", [](Settings& s, std::string_view v) { s.idleTimeout = parseDuration(v); }},
-    {"write-timeout", [](Settings& s, std::string_view v) { s.writeTimeout = parseDuration(v); }},
-    {"body-timeout", [](Settings& s, std::string_view v) { s.bodyTimeout = parseDuration(v); }},
-    {"min-body-rate", [](Settings& s, std::string_view v) { s.minBodyRate = parseSize(v); }},
-    {"body-buffer-size",
-     [](Settings& s, std::string_view v) {
-         s.bodyBufferSize =
-             static_cast<std::size_t>(std::min<std::uint64_t>(parseSize(v), 1ull << 30));
-     }},
-    {"shutdown-grace", [](Settings& s, std::string_view v) { s.shutdownGrace = parseDuration(v); }},
-    {"need-app", [](Settings& s, std::string_view v) { s.needApp = parseSwitch(v); }},
-    {"watch-apps", [](Settings& s, std::string_view v) { s.watchApps = parseSwitch(v); }},
-    {"stuck-share",
-     [](Settings& s, std::string_view v) { s.stuckShare = parseBounded<unsigned>(v, 0, 100); }},
-    {"file-cache-validity",
-     [](Settings& s, std::string_view v) { s.fileCacheValidity = parseDuration(v); }},
-    {"file-cache-entries",
-     [](Settings& s,
-        std::string_view v) { s.fileCacheEntries = parseBounded<std::size_t>(v, 0, 1000000); }},
-};
 
 }  // namespace
 
@@ -159,23 +89,38 @@ bool parseSwitch(std::string_view text) {
                                 std::string(text) + "\"");
 }
 
+std::uint64_t parseNumber(std::string_view text, std::uint64_t low, std::uint64_t high) {
+    const std::string range =
+        "a number from " + std::to_string(low) + " to " + std::to_string(high);
+    const std::uint64_t value = parseUnsigned(text, range);
+    if (value < low || value > high)
+        throw std::invalid_argument("expected " + range + ", got '" + std::string(text) + "'");
+    return value;
+}
+
+Settings::Settings() {
+    for (const SettingSpec& spec : settingsTable()) spec.access.set(*this, spec.defaultText);
+}
+
 bool Settings::isKnown(std::string_view name) {
-    for (const auto& [key, setter] : kSetters)
-        if (key == name) return true;
-    return name == "config";
+    return findSetting(name) != nullptr;
 }
 
 void Settings::set(std::string_view name, std::string_view value) {
-    for (const auto& [key, setter] : kSetters) {
-        if (key != name) continue;
-        try {
-            setter(*this, value);
-        } catch (const std::invalid_argument& e) {
-            throw std::invalid_argument("bad value for " + std::string(name) + ": " + e.what());
-        }
-        return;
+    const SettingSpec* spec = findSetting(name);
+    if (!spec) throw std::invalid_argument("unknown setting '" + std::string(name) + "'");
+    try {
+        spec->access.set(*this, value);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("bad value for " + std::string(name) + ": " + e.what());
     }
-    throw std::invalid_argument("unknown setting '" + std::string(name) + "'");
+}
+
+std::vector<std::string> Settings::restartRequired(const Settings& running, const Settings& next) {
+    std::vector<std::string> names;
+    for (const SettingSpec& spec : settingsTable())
+        if (!spec.reloadable && !spec.access.same(running, next)) names.emplace_back(spec.name);
+    return names;
 }
 
 void Settings::validate() const {
@@ -191,14 +136,6 @@ void Settings::validate() const {
           std::pair{"write-timeout", writeTimeout}, std::pair{"body-timeout", bodyTimeout}})
         if (value.count() <= 0)
             throw std::invalid_argument(std::string(name) + " must be greater than 0");
-}
-
-std::vector<std::string> Settings::restartRequired(const Settings& running, const Settings& next) {
-    std::vector<std::string> names;
-    if (running.bind != next.bind) names.push_back("bind");
-    if (running.port != next.port) names.push_back("port");
-    if (running.readyFile != next.readyFile) names.push_back("ready-file");
-    return names;
 }
 
 }  // namespace gateway

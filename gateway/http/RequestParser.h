@@ -7,12 +7,19 @@
 
 namespace gateway {
 
-/// Limits the parser enforces (defaults from ARCHITECTURE.md "HTTP rules").
+/// Limits the parser enforces; their defaults are the settings' (gateway/config/SettingsTable.cpp).
 struct ParserLimits {
-    std::size_t maxRequestLine = 8 * 1024;   ///< longer → 414
-    std::size_t maxHeaderBytes = 32 * 1024;  ///< whole header section larger → 431
-    std::size_t maxHeaderCount = 100;        ///< more fields → 431
+    std::size_t maxRequestLine;  ///< longer → 414
+    std::size_t maxHeaderBytes;  ///< whole header section larger → 431
+    std::size_t maxHeaderCount;  ///< more fields → 431
 };
+
+/// The limits out of anything that has them under these names: Settings. (http/ and config/ are
+/// one layer, so http/ names no Settings; the caller instantiates this with its own.)
+template <typename WithLimits>
+ParserLimits parserLimitsOf(const WithLimits& source) {
+    return {source.maxRequestLine, source.maxHeaderBytes, source.maxHeaderCount};
+}
 
 /// Incremental, zero-copy HTTP/1.1 request-head parser (RFC 9112), strict where ambiguity could
 /// smuggle a request. Feed it the connection's unconsumed bytes, from the start of the request,
@@ -25,7 +32,7 @@ class RequestParser {
 public:
     enum class Status { Incomplete, Complete, Error };
 
-    explicit RequestParser(const ParserLimits& limits = {});
+    explicit RequestParser(const ParserLimits& limits);
 
     Status parse(std::string_view data, Request& request);
 

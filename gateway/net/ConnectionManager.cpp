@@ -22,7 +22,7 @@ ConnectionManager::ConnectionManager(EventLoop& loop, Router& router, AccessLog&
       _router(router),
       _accessLog(accessLog),
       _settings(settings),
-      _parserLimits{settings.maxRequestLine, settings.maxHeaderBytes, settings.maxHeaderCount},
+      _parserLimits(parserLimitsOf(settings)),
       _buffers(kReadBufferSize, kIdleBuffers),
       _request(std::make_unique<Request>()),
       _maxInput(settings.maxRequestLine + settings.maxHeaderBytes + 4096),

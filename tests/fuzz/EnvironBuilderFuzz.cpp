@@ -14,12 +14,15 @@
 #include "FuzzInput.h"
 #include "FuzzTargets.h"
 #include "gateway/apps/EnvironBuilder.h"
+#include "gateway/config/Settings.h"
 #include "gateway/http/PathNormalizer.h"
 #include "gateway/http/RequestParser.h"
 
 namespace gateway::fuzz {
 
 namespace {
+
+const ParserLimits kDefaultLimits = parserLimitsOf(Settings{});
 
 enum class PathStatus { Ok, Malformed, Climbs };
 
@@ -188,7 +191,7 @@ int environBuilder(const std::uint8_t* data, std::size_t size) {
     context.deadlineMs = (flags & 32) ? 1700000000000 + in.u16() : 0;
 
     const std::string_view wire = in.rest();
-    RequestParser parser;
+    RequestParser parser(kDefaultLimits);
     Request request;
     if (parser.parse(wire, request) != RequestParser::Status::Complete) return 0;
 

@@ -11,6 +11,7 @@
 
 #include "FuzzInput.h"
 #include "FuzzTargets.h"
+#include "gateway/config/Settings.h"
 #include "gateway/http/ChunkedDecoder.h"
 #include "gateway/http/RequestParser.h"
 
@@ -20,6 +21,7 @@ namespace {
 
 constexpr std::uint64_t kSmallBody = 64;
 constexpr std::uint64_t kLargeBody = 1 << 20;
+const ParserLimits kDefaultLimits = parserLimitsOf(Settings{});
 
 /// Everything observable about one request on the wire; offsets are from the start of the input.
 struct Outcome {
@@ -86,7 +88,7 @@ bool decodeBuffered(ChunkedDecoder& decoder, std::string_view buffer, std::size_
 Outcome receive(std::string_view input, std::size_t first, std::size_t step,
                 std::uint64_t maxBody) {
     Outcome out;
-    RequestParser parser;
+    RequestParser parser(kDefaultLimits);
     Request request;
     ChunkedDecoder decoder(maxBody);
     std::string grown;
@@ -183,7 +185,7 @@ void encoded(FuzzInput& in, std::uint8_t control) {
     GATEWAY_FUZZ_CHECK(got.decoded == expected);
     GATEWAY_FUZZ_CHECK(got.bodyEnd == end);
 
-    RequestParser next;
+    RequestParser next(kDefaultLimits);
     Request request;
     GATEWAY_FUZZ_CHECK(next.parse(std::string_view(wire).substr(end), request) ==
                        RequestParser::Status::Complete);
@@ -204,7 +206,7 @@ int requestChunked(const std::uint8_t* data, std::size_t size) {
     const Outcome whole =
         receiveAllWays(raw, control >> 2, (control & 2) ? kSmallBody : kLargeBody);
     if (whole.body == ChunkedDecoder::Status::Done) {  // what follows is the next request
-        RequestParser next;
+        RequestParser next(kDefaultLimits);
         Request request;
         next.parse(raw.substr(whole.bodyEnd), request);
     }

@@ -4,10 +4,13 @@
 #include <string_view>
 
 #include "FuzzTargets.h"
+#include "gateway/config/Settings.h"
 
 namespace gateway::fuzz {
 
 namespace {
+
+const ParserLimits kDefaultLimits = parserLimitsOf(Settings{});
 
 /// The observable result, copied out of the buffer.
 struct Summary {
@@ -75,7 +78,7 @@ int requestParser(const std::uint8_t* data, std::size_t size) {
     // The first byte picks the limits (small ones reach the 414/431 paths) and a split point.
     const std::uint8_t control = data[0];
     const std::string input(reinterpret_cast<const char*>(data + 1), size - 1);
-    ParserLimits limits;
+    ParserLimits limits = kDefaultLimits;
     if (control & 1) limits = ParserLimits{32, 128, 4};
 
     // Whole, straight from libFuzzer's exactly-sized buffer so ASan sees any read past the end.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "gateway/config/SettingsTable.h"
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/HttpFetch.h"
 #include "tests/support/RawClient.h"
@@ -24,6 +25,14 @@ std::vector<std::string> nonEmptyLines(const std::string& text) {
     for (std::string line; std::getline(in, line);) {
         if (!line.empty()) out.push_back(line);
     }
+    return out;
+}
+
+/// `text` with every run of whitespace (--help wraps its lines) made one space.
+std::string singleSpaced(const std::string& text) {
+    std::string out;
+    std::istringstream words(text);
+    for (std::string word; words >> word;) out += (out.empty() ? "" : " ") + word;
     return out;
 }
 
@@ -95,30 +104,17 @@ TEST_F(Cli, HelpExitsZeroAndListsEveryOption) {
     ASSERT_TRUE(exitedWith(r.status, 0))
         << (r.status ? Subprocess::describe(*r.status) : "hung") << "\n"
         << r.err;
-    for (const char* option : {"--bind",
-                               "--port",
-                               "--docroot",
-                               "--apps",
-                               "--config",
-                               "--workers",
-                               "--threads",
-                               "--access-log",
-                               "--log-level",
-                               "--ready-file",
-                               "--max-request-line",
-                               "--max-header-bytes",
-                               "--max-header-count",
-                               "--max-body",
-                               "--max-connections",
-                               "--header-timeout",
-                               "--idle-timeout",
-                               "--write-timeout",
-                               "--shutdown-grace",
-                               "--file-cache-validity",
-                               "--help",
-                               "--version"}) {
-        EXPECT_NE(r.out.find(option), std::string::npos) << option << " missing from --help:\n"
-                                                         << r.out;
+    const std::string help = singleSpaced(r.out);
+    for (const gateway::SettingSpec& setting : gateway::settingsTable()) {
+        const std::string option =
+            "--" + std::string(setting.name) + "=" + std::string(setting.placeholder);
+        EXPECT_NE(help.find(option + " " + singleSpaced(gateway::helpText(setting))),
+                  std::string::npos)
+            << option << " and its help with the default missing from --help:\n"
+            << r.out;
+    }
+    for (const char* flag : {"--config=FILE", "-t, --check-config", "--help", "--version"}) {
+        EXPECT_NE(help.find(flag), std::string::npos) << flag << " missing from --help:\n" << r.out;
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include "gateway/apps/AppHost.h"
 #include "gateway/apps/AppLoader.h"
+#include "gateway/config/Settings.h"
 #include "gateway/http/RequestParser.h"
 #include "gateway/route/ClientChannel.h"
 #include "tests/unit/apps/PluginsDir.h"
@@ -72,7 +73,7 @@ protected:
     }
     const Request& parse(const std::string& raw) {
         _raw = raw;
-        RequestParser parser;
+        RequestParser parser(parserLimitsOf(Settings{}));
         EXPECT_EQ(parser.parse(_raw, _request), RequestParser::Status::Complete);
         return _request;
     }

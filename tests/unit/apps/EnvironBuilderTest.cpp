@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gateway/apps/EnvironBuilder.h"
+#include "gateway/config/Settings.h"
 #include "gateway/http/PathNormalizer.h"
 #include "gateway/http/RequestParser.h"
 
@@ -31,7 +32,7 @@ class EnvironTable : public ::testing::TestWithParam<EnvironCase> {};
 TEST_P(EnvironTable, Build) {
     const EnvironCase& c = GetParam();
     const std::string raw = c.request;
-    RequestParser parser;
+    RequestParser parser(parserLimitsOf(Settings{}));
     Request request;
     ASSERT_EQ(parser.parse(raw, request), RequestParser::Status::Complete);
     request.remoteAddress = "::1";

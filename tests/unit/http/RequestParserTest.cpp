@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/config/Settings.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +19,9 @@ namespace {
 
 using Status = RequestParser::Status;
 using Fields = std::vector<std::pair<std::string, std::string>>;
+
+/// The limits a server runs with unless told otherwise.
+const ParserLimits kDefaults = gateway::parserLimitsOf(gateway::Settings{});
 
 /// Everything observable after one feeding, copied out of the buffer so feedings can be compared.
 struct Outcome {
@@ -116,7 +121,7 @@ Outcome feedSplit(const std::string& raw, std::size_t split, const ParserLimits&
 
 /// Feeds `raw` whole, byte by byte, and split at every boundary; all must agree. Returns the
 /// outcome of the whole feeding.
-Outcome feedEveryWay(const std::string& raw, const ParserLimits& limits = {}) {
+Outcome feedEveryWay(const std::string& raw, const ParserLimits& limits = kDefaults) {
     const Outcome whole = feedWhole(raw, limits);
     EXPECT_EQ(feedByteByByte(raw, limits), whole) << "fed byte by byte";
     for (std::size_t split = 1; split < raw.size(); ++split)
@@ -695,23 +700,20 @@ const LimitCase kLimits[] = {
     {"FieldCountOverLimit", kSmall, headWithFields(5), Status::Error, 431},
     {"FieldCountOverLimitBeforeHeadEnds", kSmall,
      headWithFields(5).substr(0, headWithFields(5).size() - 2), Status::Error, 431},
-    {"DefaultRequestLineAtLimit",
-     {},
-     requestLine(8192) + "\r\nHost: h\r\n\r\n",
-     Status::Complete,
-     0},
-    {"DefaultRequestLineOverLimit",
-     {},
-     requestLine(8193) + "\r\nHost: h\r\n\r\n",
-     Status::Error,
-     414},
-    {"DefaultHeadAtLimit", {}, headOfSize(32 * 1024), Status::Complete, 0},
-    {"DefaultHeadOverLimit", {}, headOfSize(32 * 1024 + 1), Status::Error, 431},
-    {"DefaultFieldCountAtLimit", {}, headWithFields(100), Status::Complete, 0},
-    {"DefaultFieldCountOverLimit", {}, headWithFields(101), Status::Error, 431},
+    {"DefaultRequestLineAtLimit", kDefaults,
+     requestLine(kDefaults.maxRequestLine) + "\r\nHost: h\r\n\r\n", Status::Complete, 0},
+    {"DefaultRequestLineOverLimit", kDefaults,
+     requestLine(kDefaults.maxRequestLine + 1) + "\r\nHost: h\r\n\r\n", Status::Error, 414},
+    {"DefaultHeadAtLimit", kDefaults, headOfSize(kDefaults.maxHeaderBytes), Status::Complete, 0},
+    {"DefaultHeadOverLimit", kDefaults, headOfSize(kDefaults.maxHeaderBytes + 1), Status::Error,
+     431},
+    {"DefaultFieldCountAtLimit", kDefaults, headWithFields(kDefaults.maxHeaderCount),
+     Status::Complete, 0},
+    {"DefaultFieldCountOverLimit", kDefaults, headWithFields(kDefaults.maxHeaderCount + 1),
+     Status::Error, 431},
     {"FieldCountCappedByRequestArray",
-     {.maxHeaderCount = 1000},
-     headWithFields(101),
+     {kDefaults.maxRequestLine, kDefaults.maxHeaderBytes, 1000},
+     headWithFields(gateway::Request::kMaxHeaders + 1),
      Status::Error,
      431},
 };
@@ -745,7 +747,7 @@ INSTANTIATE_TEST_SUITE_P(RequestParser, ParserLimit, ::testing::ValuesIn(kLimits
 TEST(RequestParserTest, ResetParsesThePipelinedNextRequest) {
     const std::string data =
         "GET /a HTTP/1.1\r\nHost: h\r\n\r\nHEAD /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\nX";
-    RequestParser parser;
+    RequestParser parser(kDefaults);
     Request request;
     ASSERT_EQ(parser.parse(data, request), Status::Complete);
     EXPECT_EQ(request.path, "/a");
@@ -762,7 +764,7 @@ TEST(RequestParserTest, ResetParsesThePipelinedNextRequest) {
 }
 
 TEST(RequestParserTest, ErrorIsStickyUntilReset) {
-    RequestParser parser;
+    RequestParser parser(kDefaults);
     Request request;
     ASSERT_EQ(parser.parse("GET / HTTP/9.9\r\n\r\n", request), Status::Error);
     EXPECT_EQ(parser.errorStatus(), 505);
@@ -774,7 +776,7 @@ TEST(RequestParserTest, ErrorIsStickyUntilReset) {
 }
 
 TEST(RequestParserTest, EmptyInputIsIncomplete) {
-    RequestParser parser;
+    RequestParser parser(kDefaults);
     Request request;
     EXPECT_EQ(parser.parse({}, request), Status::Incomplete);
     EXPECT_EQ(parser.parse("\r\n", request), Status::Incomplete);
@@ -785,7 +787,7 @@ TEST(RequestParserTest, EmptyInputIsIncomplete) {
 
 TEST(RequestParserTest, FindLooksUpFieldsCaseInsensitively) {
     const std::string data = "GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n";
-    RequestParser parser;
+    RequestParser parser(kDefaults);
     Request request;
     ASSERT_EQ(parser.parse(data, request), Status::Complete);
     EXPECT_EQ(request.value("accept-encoding"), "gzip");
