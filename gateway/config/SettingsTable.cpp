@@ -24,7 +24,12 @@ std::uint64_t numberIn(std::string_view value) {
 /// "cores" (the default) = one worker per core.
 std::uint64_t workerCount(std::string_view value) {
     if (value == "cores") return std::max(1u, std::thread::hardware_concurrency());
-    return parseNumber(value, 0, 1024);
+    try {
+        return parseNumber(value, 0, 1024);
+    } catch (const std::invalid_argument&) {
+        throw std::invalid_argument("expected cores or a number from 0 to 1024, got '" +
+                                    std::string(value) + "'");
+    }
 }
 
 std::string logLevel(std::string_view value) {

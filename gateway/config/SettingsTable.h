@@ -26,8 +26,9 @@ struct SettingSpec {
     SettingAccess access;
 };
 
-/// Every setting, in --help order. To add one: a field in Settings, a row here (SettingsTable.cpp)
-/// and a row in README.md's option table (a test checks that README names every setting).
+/// Every setting, in --help order. To add one: a field in Settings, a row in SettingsTable.cpp, a
+/// row in README.md's option table and a value in SettingsTableTest.cpp's kOtherValue (the tests
+/// fail until both exist).
 std::span<const SettingSpec> settingsTable();
 
 /// The setting called `name`, or nullptr.

@@ -131,6 +131,14 @@ TEST(SettingsTable, WorkersDefaultToOnePerCore) {
     settings.set("workers", "cores");
     EXPECT_GE(settings.workers, 1u);
     EXPECT_EQ(settings.workers, Settings{}.workers);
+    try {
+        settings.set("workers", "many");
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(),
+                     "bad value for workers: expected cores or a number from 0 to 1024, got "
+                     "'many'");
+    }
 }
 
 TEST(RestartRequired, ListenerChangesNeedARestart) {
