@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iostream>
 #include <memory>
 #include <string_view>
 
@@ -273,7 +272,6 @@ ConfigCheckResult checkConfig(const Settings& settings, const PluginSet& plugins
         return result;
     }
     std::fflush(nullptr);  // nothing buffered may be written twice
-    std::cout.flush();
     const pid_t child = ::fork();
     if (child == 0) {
         ::close(pipeFds[0]);

@@ -47,20 +47,12 @@ int loadInChild(const std::string& path, const ElfSymbols& symbols, const Settin
         out << "problem:  " << e.what() << "\n";
         return 1;
     }
-    out << "name:     " << app->name() << "\n"
-        << "version:  " << app->version() << "\n"
-        << "ABI:      " << AppLoader::versionText(app->abiVersion()) << " (gateway "
-        << AppLoader::versionText(GW_ABI_VERSION) << ")\n"
-        << "flags:    " << flagsText(app->descriptor().flags) << "\n";
-    if (app->descriptor().description) out << "about:    " << app->descriptor().description << "\n";
-    if (const std::string problems = app->flagProblems(); !problems.empty())
-        out << "warning:  GW-L021 " << problems << "\n";
     AppRegistry::AppConfig configured;
+    std::string configProblem;
     try {
         configured = AppRegistry::configFor(settings, *app);
     } catch (const std::invalid_argument& e) {
-        out << "problem:  " << e.what() << "\n";
-        return 1;
+        configProblem = e.what();
     }
     std::string mounts;
     for (const std::string& mount : configured.mounts)
@@ -68,7 +60,19 @@ int loadInChild(const std::string& path, const ElfSymbols& symbols, const Settin
     if (configured.mounts.empty()) mounts = "none: disabled by the config";
     if (!configured.section.empty())
         mounts += " (config " + settings.configFile + " [app." + configured.section + "])";
-    out << "mount:    " << mounts << "\n";
+    out << "name:     " << app->name() << "\n"
+        << "version:  " << app->version() << "\n"
+        << "ABI:      " << AppLoader::versionText(app->abiVersion()) << " (gateway "
+        << AppLoader::versionText(GW_ABI_VERSION) << ")\n";
+    if (configProblem.empty()) out << "mount:    " << mounts << "\n";
+    out << "flags:    " << flagsText(app->descriptor().flags) << "\n";
+    if (app->descriptor().description) out << "about:    " << app->descriptor().description << "\n";
+    if (const std::string problems = app->flagProblems(); !problems.empty())
+        out << "warning:  GW-L021 " << problems << "\n";
+    if (!configProblem.empty()) {
+        out << "problem:  " << configProblem << "\n";
+        return 1;
+    }
     out.flush();
     // init as the first mount would run it (with the section's keys), even when disabled.
     AppInstance::Config config = configured.base;

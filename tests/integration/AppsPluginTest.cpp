@@ -1,8 +1,14 @@
 // App plugins through the real binary: each broken plugin from tests/plugins gets the outcome
 // sdk/docs/SPEC.md section 7 documents. The plugins are copied into a fresh apps folder per test.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +24,36 @@
 using namespace gateway::test;
 
 namespace {
+
+/// The processes whose parent is `parent` (read from /proc/*/stat).
+std::vector<pid_t> childrenOf(pid_t parent) {
+    std::vector<pid_t> children;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+        std::istringstream rest(line.substr(line.rfind(')') + 1));
+        std::string state;
+        pid_t ppid = 0;
+        if (rest >> state >> ppid && ppid == parent) children.push_back(std::stoi(name));
+    }
+    return children;
+}
+
+/// SIGKILLs `pid` and waits (bounded, through a pidfd) until it has exited.
+::testing::AssertionResult killAndAwait(pid_t pid) {
+    const int pidFd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (pidFd < 0) return ::testing::AssertionFailure() << "pidfd_open " << pid;
+    ::kill(pid, SIGKILL);
+    pollfd fd{pidFd, POLLIN, 0};
+    const int ready = ::poll(&fd, 1, 5000);
+    ::close(pidFd);
+    if (ready == 1) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << pid << " still running 5 s after SIGKILL";
+}
 
 class AppsPlugin : public GatewayFixture {
 protected:
@@ -232,6 +268,29 @@ TEST_F(AppsPlugin, CrashingCallCostsOneWorkerNotTheGateway) {
     for (int i = 0; i < 4; ++i) EXPECT_EQ(fetch(port(), "GET", "/index.html").status, 200);
     EXPECT_EQ(stopGateway(), 0);
     EXPECT_NE(log().find("killed by SIGSEGV"), std::string::npos) << log();
+}
+
+// The master snapshots the plugins once: a worker started later (here: in place of killed ones)
+// loads those bytes, not what the folder holds by then.
+TEST_F(AppsPlugin, RespawnedWorkersLoadTheSnapshotNotTheChangedFolder) {
+    ASSERT_TRUE(startWithPlugins({"good"}, "", {"--workers", "2"}));
+    gateway().expectAlert("killed by SIGKILL");
+    const auto apps = root() / "apps";
+    // cp over it (in place), and a new plugin that would log its refusal if it were loaded.
+    std::filesystem::copy_file(std::filesystem::path(GATEWAY_TEST_PLUGINS_DIR) / "declines.so",
+                               apps / "good.so", std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(std::filesystem::path(GATEWAY_TEST_PLUGINS_DIR) / "wrong_major.so",
+                               apps / "wrong_major.so");
+    const std::vector<pid_t> workers = childrenOf(gateway().pid());
+    ASSERT_EQ(workers.size(), 2u);
+    for (const pid_t worker : workers) ASSERT_TRUE(killAndAwait(worker));
+    // Only workers started after the change are left; the socket queues the requests for them.
+    for (int i = 0; i < 4; ++i) {
+        const auto response = fetch(port(), "GET", "/good");
+        EXPECT_EQ(response.status, 200);
+        EXPECT_EQ(response.body, "good");
+    }
+    EXPECT_EQ(log().find("wrong_major"), std::string::npos) << log();
 }
 
 }  // namespace
