@@ -13,6 +13,9 @@ struct ConfigCheckResult {
     bool ok = false;
     /// One line each, naming the file and the key or plugin.
     std::vector<std::string> problems;
+    /// The problems that need not stop a reload: an [app.NAME] section whose plugin is gone is
+    /// what removing a plugin from the apps folder looks like. Also in `problems` (-t fails).
+    std::vector<std::string> unusedSections;
     /// What would be served: mounts → app, version, plugin file, body limit, timeout; the global
     /// limits; worker and thread counts; warnings.
     std::string summary;

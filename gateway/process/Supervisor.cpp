@@ -459,8 +459,12 @@ void Supervisor::reload(const std::string& reason) {
         return;
     }
     const ConfigCheckResult check = checkConfig(settings, *plugins, kCheckTimeout);
-    if (!check.ok) {
-        for (const std::string& problem : check.problems) logger().error("reload: " + problem);
+    for (const std::string& unused : check.unusedSections) logger().warning("reload: " + unused);
+    if (check.problems.size() > check.unusedSections.size()) {
+        for (const std::string& problem : check.problems)
+            if (std::find(check.unusedSections.begin(), check.unusedSections.end(), problem) ==
+                check.unusedSections.end())
+                logger().error("reload: " + problem);
         logger().error("reload refused: the config test failed; generation " +
                        std::to_string(_current->id) + " keeps serving");
         return;

@@ -71,7 +71,7 @@ TEST(ConfigCheck, GoodConfigPrintsEveryMountAndExitsZero) {
         "/also → good 0.1.0",
         "/declines → declines 0.1.0 (" + dir.plugin("declines").string() +
             "), body limit 1k, timeout none",
-        "3 workers, 5 handler threads", "the configuration is ok"};
+        "3 worker(s), 5 handler threads", "the configuration is ok"};
     for (const std::string& text : expected)
         EXPECT_NE(result.out.find(text), std::string::npos) << text << "\n" << result.out;
     EXPECT_EQ(result.err, "") << "nothing logged by the child";

@@ -155,6 +155,18 @@ TEST_F(Reload, PluginMovedOntoTheOldOneIsServed) {
     EXPECT_EQ(load.failed(), 0u) << load.failures();
 }
 
+TEST_F(Reload, RemovingAConfiguredPluginStillReloads) {
+    ASSERT_TRUE(startWith({"hello", "hello_c"}, {}, "[app.hello_c]\nmount = /c\n"));
+    EXPECT_EQ(fetch(port(), "GET", "/c").status, 200);
+    fs::remove(apps() / "hello_c.so");
+    ASSERT_TRUE(waitForGeneration(2)) << gateway().logTail();
+    EXPECT_EQ(fetch(port(), "GET", "/c").status, 404);
+    EXPECT_NE(gateway().log().find("[Warning] reload: " + config().string() +
+                                   ": [app.hello_c] matches no plugin"),
+              std::string::npos)
+        << gateway().log();
+}
+
 TEST_F(Reload, OverwritingALoadedPluginSlowlyNeverLoadsHalfAFile) {
     ASSERT_TRUE(startWith({"hello"}));
     LoadLoop load(port(), "/hello", 4);
