@@ -66,6 +66,7 @@ public:
     /// Master: the slot's worker is gone; its slot may be reused.
     void release(int index);
     WorkerSlot& slot(int index) { return _slots[index]; }
+    const WorkerSlot& slot(int index) const { return _slots[index]; }
 
     /// Master: the threads of `slot` that are in app code now.
     static std::vector<ActivityReport> inAppCode(const WorkerSlot& slot);

@@ -247,8 +247,9 @@ void Supervisor::reap() {
         if (it == _workers.end()) continue;  // e.g. a config test's child, reaped by it
         WorkerProcess worker = std::move(*it);
         _workers.erase(it);
-        onExit(std::move(worker), status);
-        _slots.release(worker.slot);
+        const int slot = worker.slot;
+        onExit(std::move(worker), status);  // reads the slot: released only after
+        _slots.release(slot);
     }
 }
 
@@ -541,8 +542,7 @@ Supervisor::WorkerProcess* Supervisor::find(pid_t pid) {
 
 std::string Supervisor::attribution(int slot) const {
     std::string text;
-    for (const ActivityReport& report :
-         WorkerSlots::inAppCode(const_cast<WorkerSlots&>(_slots).slot(slot))) {
+    for (const ActivityReport& report : WorkerSlots::inAppCode(_slots.slot(slot))) {
         if (!text.empty()) text += "; ";
         text += report.describe();
     }
