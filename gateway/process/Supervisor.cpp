@@ -255,7 +255,11 @@ void Supervisor::reap() {
 
 void Supervisor::onExit(WorkerProcess worker, int status) {
     const std::string name = workerName(worker.pid, worker.generation->id);
-    const bool crashed = WIFSIGNALED(status) && !(worker.draining && WTERMSIG(status) == SIGKILL);
+    // A crash: a signal we did not send, or a serving worker's exit with a failure status (a
+    // plugin calling exit(), a sanitizer's report).
+    const bool crashed =
+        WIFSIGNALED(status) ? !(worker.draining && WTERMSIG(status) == SIGKILL)
+                            : worker.ready && WEXITSTATUS(status) != 0;
     std::string what = name + " " + describe(status);
     if (crashed) {
         const std::string serving = attribution(worker.slot);
