@@ -1,8 +1,13 @@
 // Access log: Combined Log Format plus the request time in µs, to a file or stdout.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/HttpFetch.h"
@@ -82,4 +87,28 @@ TEST_F(AccessLog, OffByDefault) {
     ASSERT_TRUE(exitedWith(stopGateway(), 0));
     EXPECT_EQ(gateway().log().find("\"GET /hello.txt HTTP/1.1\""), std::string::npos)
         << gateway().log();
+}
+
+TEST_F(AccessLog, SigusrOneReopensTheFileInEveryWorker) {
+    // Rotation as logrotate does it: rename, then SIGUSR1 to the master, which tells the workers.
+    const auto file = root() / "access.log";
+    const auto rotated = root() / "access.log.1";
+    ASSERT_TRUE(startGateway({"--access-log", file.string(), "--workers", "2"}));
+    EXPECT_EQ(fetch(port(), "GET", "/hello.txt", {{"User-Agent", "before/1.0"}}).status, 200);
+    std::filesystem::rename(file, rotated);
+    gateway().signal(SIGUSR1);
+    // Each worker reopens when it reads the signal; poll until the new file has a new request
+    // (every worker writes once a second at most).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::string fresh;
+    while (std::chrono::steady_clock::now() < deadline && fresh.find("after/1.0") == fresh.npos) {
+        EXPECT_EQ(fetch(port(), "GET", "/hello.txt", {{"User-Agent", "after/1.0"}}).status, 200);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a file
+        if (std::filesystem::exists(file)) fresh = readFile(file);
+    }
+    EXPECT_NE(fresh.find("after/1.0"), std::string::npos) << "nothing reached the new file";
+    EXPECT_EQ(fresh.find("before/1.0"), std::string::npos) << fresh;
+    ASSERT_TRUE(exitedWith(stopGateway(), 0));
+    const std::string old = readFile(rotated);
+    EXPECT_NE(old.find("before/1.0"), std::string::npos) << old;
 }
