@@ -83,8 +83,8 @@ void WorkerSlots::release(int index) {
 
 std::vector<ActivityReport> WorkerSlots::inAppCode(const WorkerSlot& slot) {
     std::vector<ActivityReport> reports;
-    const std::uint32_t threads = std::min<std::uint32_t>(
-        slot.claimed.load(std::memory_order_acquire), WorkerSlot::kThreads);
+    const std::uint32_t threads =
+        std::min<std::uint32_t>(slot.claimed.load(std::memory_order_acquire), WorkerSlot::kThreads);
     for (std::uint32_t i = 0; i < threads; ++i) {
         const AppActivity& activity = slot.threads[i];
         // A seqlock read: retry while the writer is mid-way (bounded: a live writer is fast, a
@@ -102,8 +102,8 @@ std::vector<ActivityReport> WorkerSlots::inAppCode(const WorkerSlot& slot) {
             report.target =
                 std::string(activity.target, strnlen(activity.target, sizeof(activity.target)));
             std::atomic_thread_fence(std::memory_order_acquire);
-            const bool settled = (before & 1) == 0 &&
-                                 activity.sequence.load(std::memory_order_relaxed) == before;
+            const bool settled =
+                (before & 1) == 0 && activity.sequence.load(std::memory_order_relaxed) == before;
             if (!settled && attempt + 1 < 100) continue;
             if (report.sinceMs != 0) reports.push_back(std::move(report));
             break;

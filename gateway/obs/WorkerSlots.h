@@ -21,7 +21,7 @@ struct AppActivity {
     static constexpr std::size_t kMethodBytes = 16;
     static constexpr std::size_t kTargetBytes = 192;
 
-    std::atomic<std::uint32_t> sequence{0};  ///< odd while the text below is being written
+    std::atomic<std::uint32_t> sequence{0};   ///< odd while the text below is being written
     std::atomic<std::int64_t> sinceMs{0};     ///< CLOCK_MONOTONIC ms it entered app code; 0 = out
     std::atomic<std::int64_t> deadlineMs{0};  ///< CLOCK_MONOTONIC ms; 0 = no deadline
     char app[kAppBytes];

@@ -32,7 +32,7 @@ private:
 
     int _fd = -1;
     std::int64_t _quietMs;
-    std::int64_t _lastEventMs = 0;  ///< 0 = nothing pending
+    std::int64_t _lastEventMs = 0;   ///< 0 = nothing pending
     std::set<std::string> _writing;  ///< *.so opened for writing and not yet closed
     std::string _changes;
 };

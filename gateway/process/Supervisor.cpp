@@ -121,7 +121,8 @@ void Supervisor::loop() {
         const std::int64_t now = WorkerSlots::monotonicMs();
         std::int64_t wait = _started ? kStuckCheckMs : 1000;
         for (const WorkerProcess& worker : _workers)
-            if (worker.killAtMs) wait = std::min(wait, std::max<std::int64_t>(0, worker.killAtMs - now));
+            if (worker.killAtMs)
+                wait = std::min(wait, std::max<std::int64_t>(0, worker.killAtMs - now));
         if (_watcher && !_stopping) {
             const std::int64_t due = _watcher->msUntilDue(now);
             if (due >= 0) wait = std::min(wait, due);
@@ -240,10 +241,8 @@ void Supervisor::reap() {
     int status = 0;
     pid_t pid;
     while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-        const auto it =
-            std::find_if(_workers.begin(), _workers.end(), [&](const WorkerProcess& w) {
-                return w.pid == pid;
-            });
+        const auto it = std::find_if(_workers.begin(), _workers.end(),
+                                     [&](const WorkerProcess& w) { return w.pid == pid; });
         if (it == _workers.end()) continue;  // e.g. a config test's child, reaped by it
         WorkerProcess worker = std::move(*it);
         _workers.erase(it);
@@ -257,9 +256,8 @@ void Supervisor::onExit(WorkerProcess worker, int status) {
     const std::string name = workerName(worker.pid, worker.generation->id);
     // A crash: a signal we did not send, or a serving worker's exit with a failure status (a
     // plugin calling exit(), a sanitizer's report).
-    const bool crashed =
-        WIFSIGNALED(status) ? !(worker.draining && WTERMSIG(status) == SIGKILL)
-                            : worker.ready && WEXITSTATUS(status) != 0;
+    const bool crashed = WIFSIGNALED(status) ? !(worker.draining && WTERMSIG(status) == SIGKILL)
+                                             : worker.ready && WEXITSTATUS(status) != 0;
     std::string what = name + " " + describe(status);
     if (crashed) {
         const std::string serving = attribution(worker.slot);
@@ -308,9 +306,8 @@ void Supervisor::onExit(WorkerProcess worker, int status) {
         return;
     }
     if (respawnBudgetExhausted()) {
-        logger().critical(what + "; workers keep dying (" +
-                          std::to_string(kMaxRespawnsPerWindow) + " within " +
-                          std::to_string(kCrashWindowMs / 1000) + " s): giving up");
+        logger().critical(what + "; workers keep dying (" + std::to_string(kMaxRespawnsPerWindow) +
+                          " within " + std::to_string(kCrashWindowMs / 1000) + " s): giving up");
         _exitCode = kExitRuntime;
         stop(SIGTERM);
         return;
@@ -348,8 +345,8 @@ void Supervisor::onTimers() {
     }
 }
 
-std::shared_ptr<Supervisor::Generation> Supervisor::newGeneration(
-    std::shared_ptr<const Settings> settings, std::shared_ptr<const PluginSet> plugins) {
+std::shared_ptr<Generation> Supervisor::newGeneration(std::shared_ptr<const Settings> settings,
+                                                      std::shared_ptr<const PluginSet> plugins) {
     auto generation = std::make_shared<Generation>();
     generation->id = ++_generations;
     generation->wanted = std::max(1u, settings->workers);
@@ -449,7 +446,8 @@ void Supervisor::reload(const std::string& reason) {
     if (!fixed.empty()) {
         std::string names;
         for (const std::string& name : fixed) names += (names.empty() ? "" : ", ") + name;
-        logger().warning("reload: " + names + " changed, which needs a restart; keeping the "
+        logger().warning("reload: " + names +
+                         " changed, which needs a restart; keeping the "
                          "running value(s)");
         settings.bind = running.bind;
         settings.port = running.port;
@@ -538,7 +536,7 @@ unsigned Supervisor::countOf(const Generation& generation, bool readyOnly) const
     return count;
 }
 
-Supervisor::WorkerProcess* Supervisor::find(pid_t pid) {
+WorkerProcess* Supervisor::find(pid_t pid) {
     for (WorkerProcess& worker : _workers)
         if (worker.pid == pid) return &worker;
     return nullptr;

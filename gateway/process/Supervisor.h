@@ -11,12 +11,12 @@
 
 #include "gateway/config/Settings.h"
 #include "gateway/obs/WorkerSlots.h"
+#include "gateway/process/Generation.h"
 
 namespace gateway {
 
 class AppsWatcher;
 class ListenSocket;
-class PluginSet;
 
 /// The master process. It forks `--workers` worker processes that share the listening socket and
 /// restarts any that dies, so a crashing plugin costs one worker, never the gateway; and it rolls
@@ -40,28 +40,6 @@ public:
     int run(const std::function<void()>& onReady);
 
 private:
-    /// A set of workers with one config and one plugin snapshot.
-    struct Generation {
-        unsigned id = 0;
-        std::shared_ptr<const Settings> settings;
-        std::shared_ptr<const PluginSet> plugins;
-        unsigned wanted = 0;              ///< workers it should have (TTIN/TTOU change it)
-        std::int64_t servingSinceMs = 0;  ///< 0 while starting
-        unsigned crashes = 0;             ///< crash deaths while it may still be rolled back
-        bool failed = false;              ///< being rolled back: its dead are not replaced
-        bool restored = false;            ///< a rollback's copy of an earlier generation
-    };
-    struct WorkerProcess {
-        pid_t pid = 0;
-        std::shared_ptr<Generation> generation;
-        int slot = -1;
-        bool ready = false;
-        bool draining = false;      ///< told to stop (SIGTERM); no longer counted as serving
-        std::int64_t killAtMs = 0;  ///< draining: SIGKILL at this time
-        pid_t replaces = 0;         ///< a stuck worker this one takes over from once ready
-        bool replaced = false;      ///< stuck: a replacement is starting
-    };
-
     int runSingleProcess(const std::function<void()>& onReady);
     void loop();
     void onSignal(int sig);
@@ -104,7 +82,7 @@ private:
     std::function<void()> _onReady;
     int _signalFd = -1;
     int _readyRead = -1, _readyWrite = -1;
-    bool _started = false;   ///< the first generation served
+    bool _started = false;  ///< the first generation served
     bool _stopping = false;
     bool _reloadAgain = false;  ///< a reload was asked for while one was starting
     int _exitCode = 0;

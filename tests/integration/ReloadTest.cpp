@@ -55,7 +55,8 @@ protected:
                                          std::vector<std::string> args = {},
                                          const std::string& configText = "") {
         fs::create_directories(apps());
-        for (const std::string& name : plugins) fs::copy_file(plugin(name), apps() / (name + ".so"));
+        for (const std::string& name : plugins)
+            fs::copy_file(plugin(name), apps() / (name + ".so"));
         writeFile(config(), configText);
         args.insert(args.begin(), {"--apps", apps().string(), "--config", config().string()});
         if (std::find(args.begin(), args.end(), "--workers") == args.end())
@@ -248,8 +249,7 @@ TEST_F(Reload, CrashingDeployIsRolledBack) {
     EXPECT_NE(log.find("while serving app crashes at /crashes: GET /crashes/boom?x=1"),
               std::string::npos)
         << log;
-    EXPECT_NE(log.find("rolling back to the config and plugins of generation 1"),
-              std::string::npos)
+    EXPECT_NE(log.find("rolling back to the config and plugins of generation 1"), std::string::npos)
         << log;
     // A later deploy may try again: a SIGHUP loads the folder as it is now.
     fs::remove(apps() / "crashes.so");
