@@ -239,7 +239,7 @@ def reload_verdict(steady, reload):
     if not reload or reload["value"] is None:
         return "- reload: not measured"
     errors = reload["error_total"]
-    text = f"- errors during reloads: {errors} (target 0): {'met' if errors == 0 else '**missed**'}"
+    text = f"- errors during reloads: {errors:,} (target 0): {'met' if errors == 0 else '**missed**'}"
     if steady and steady["value"] is not None and steady["latency_ms"]["p99"] > 0:
         factor = reload["latency_ms"]["p99"] / steady["latency_ms"]["p99"]
         verdict = "met" if factor <= RELOAD_MAX_P99_RATIO else "**missed**"
