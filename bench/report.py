@@ -262,11 +262,13 @@ def tables(run, measurements):
 def record(run, measurements):
     """One RESULTS.md record: heading, command, machine, versions, then the tables."""
     versions = "".join(f" {run['versions'].get(s, s)}," for s in run["servers"])
+    timing = [f"duration {run['duration']} per run"] * any(i != "reload" for i in run["scenarios"])
+    timing += [f"reload windows of {run.get('reload_duration')}"] * ("reload" in run["scenarios"])
     return "\n".join([
         "",
         f"## {run['date']} — commit {run['commit']}",
         "",
-        f"- command: `{run['command']}` (duration {run['duration']} per run)",
+        f"- command: `{run['command']}` ({'; '.join(timing)})",
         f"- machine: {run['cores']} cores, {run['cpu']}, Linux {run['kernel']};"
         f" load average before the run: {run['load_before']}",
         f"- servers:{versions} wrk {run['wrk']}",
