@@ -179,11 +179,12 @@ class Results:
             by_round[m["round"]][m["phase"]] = m
         for round_number in sorted(by_round):
             phases = by_round[round_number]
+            prefix = f"round {round_number}: " if len(by_round) > 1 else ""
             for phase in ("steady", "reload"):
                 m = phases.get(phase)
                 if m is None:
                     continue
-                label = reload_label(m)
+                label = prefix + reload_label(m)
                 if m["value"] is None:
                     lines.append(f"| {label} | n/a | n/a | n/a | n/a | n/a | n/a | n/a |")
                     notes.append(f"- {label}: {m.get('note', '')}")
@@ -193,7 +194,7 @@ class Results:
                              + "".join(f" {latency[p]:.2f} |" for p in ("p50", "p90", "p99", "max")))
                 if m.get("note"):
                     notes.append(f"- {label}: {m['note']}")
-            verdicts.append(reload_verdict(phases.get("steady"), phases.get("reload")))
+            verdicts.append(f"- {prefix}{reload_verdict(phases.get('steady'), phases.get('reload'))}")
         lines += ["", "Gateway with `--workers "
                   f"{self.reload[0].get('workers', '?') if self.reload else '?'}`, one wrk thread; "
                   "errors = non-2xx (wrk: status ≥ 400) + socket errors (connect, read, write, "
@@ -237,9 +238,9 @@ def reload_label(m):
 def reload_verdict(steady, reload):
     """Issue 7's acceptance for one round: no failed request, p99 within 2x of steady state."""
     if not reload or reload["value"] is None:
-        return "- reload: not measured"
+        return "reload: not measured"
     errors = reload["error_total"]
-    text = f"- errors during reloads: {errors:,} (target 0): {'met' if errors == 0 else '**missed**'}"
+    text = f"errors during reloads: {errors:,} (target 0): {'met' if errors == 0 else '**missed**'}"
     if steady and steady["value"] is not None and steady["latency_ms"]["p99"] > 0:
         factor = reload["latency_ms"]["p99"] / steady["latency_ms"]["p99"]
         verdict = "met" if factor <= RELOAD_MAX_P99_RATIO else "**missed**"
