@@ -104,7 +104,7 @@ class Tools:
             self.apps_problem = self.gateway_problem
         else:
             # apps/ is part of every build (tests off or not); the .so files land in GATEWAY_APPS_DIR.
-            log(f"building the {' and '.join(plugins)} plugins in {os.path.relpath(self.build_dir, ROOT)}")
+            log(f"building the {' and '.join(plugins)} plugin{'s' * (len(plugins) > 1)} in {os.path.relpath(self.build_dir, ROOT)}")
             if self.cmake("--build", self.build_dir, "--target", *plugins, jobs):
                 match = re.search(r"^GATEWAY_APPS_DIR:[A-Z]*=(.*)$", cache_text, re.M)
                 self.apps = match[1] if match and match[1] else os.path.join(self.build_dir,
