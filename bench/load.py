@@ -153,7 +153,7 @@ def reload_phase(workspace, scenario, phase, round_number, window):
     try:
         if phase == "reload":
             reload_events(server, source, deployed, staging, window, line["events"],
-                               line["timeline"], problems)
+                          line["timeline"], problems)
         try:
             output, _ = load.communicate(timeout=window + 30)
         except subprocess.TimeoutExpired:
@@ -193,8 +193,7 @@ def reload_phase(workspace, scenario, phase, round_number, window):
     line["note"] = "; ".join(notes)
     return line, problems
 
-def reload_events(server, source, deployed, staging, window, events, timeline,
-                  problems):
+def reload_events(server, source, deployed, staging, window, events, timeline, problems):
     """RELOAD_SIGHUPS SIGHUPs and RELOAD_REDEPLOYS redeploys, evenly spread from 5 % to 80 %
     of the window (the last fifth leaves time for what the last event starts — a quiet
     period, a new generation, a drain — to happen under load): a redeploy, then two SIGHUPs,

@@ -79,7 +79,7 @@ class Tools:
         open(self.build_log, "w").close()
         cache = os.path.join(self.build_dir, "CMakeCache.txt")
         cache_text = open(cache).read() if os.path.exists(cache) else ""
-        if "\nCMAKE_BUILD_TYPE:STRING=Release\n" not in cache_text:
+        if not re.search(r"^CMAKE_BUILD_TYPE:STRING=Release$", cache_text, re.M):
             log(f"configuring {os.path.relpath(self.build_dir, ROOT)} (Release)")
             if not self.cmake("-S", ".", "-B", self.build_dir, "-DCMAKE_BUILD_TYPE=Release",
                               "-DGATEWAY_TESTS=OFF"):
@@ -103,8 +103,10 @@ class Tools:
         elif self.gateway_problem:
             self.apps_problem = self.gateway_problem
         else:
-            # apps/ is part of every build (tests off or not); the .so files land in GATEWAY_APPS_DIR.
-            log(f"building the {' and '.join(plugins)} plugin{'s' * (len(plugins) > 1)} in {os.path.relpath(self.build_dir, ROOT)}")
+            # apps/ is part of every build (tests off or not); the .so files land in
+            # GATEWAY_APPS_DIR.
+            log(f"building the {' and '.join(plugins)} plugin{'s' * (len(plugins) > 1)}"
+                f" in {os.path.relpath(self.build_dir, ROOT)}")
             if self.cmake("--build", self.build_dir, "--target", *plugins, jobs):
                 match = re.search(r"^GATEWAY_APPS_DIR:[A-Z]*=(.*)$", cache_text, re.M)
                 self.apps = match[1] if match and match[1] else os.path.join(self.build_dir,
@@ -127,7 +129,7 @@ class Tools:
         return path
 
 
-# ------------------------------------------------------------------------------------ servers
+# ---------------------------------------------------------------------------------- workspace
 
 
 class Workspace:
@@ -176,6 +178,8 @@ class Workspace:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+# -------------------------------------------------------------------------------- the record
+
 def commit_id():
     def git(*arguments):
         done = subprocess.run(["git", "-C", ROOT, *arguments], capture_output=True, text=True)
@@ -220,6 +224,3 @@ def server_version(name, tools):
         python = (first_line(["/usr/bin/python3", "--version"]).split() + ["", ""])[1]
         return f"{name}/{gunicorn} (Python {python})"
     return f"uWSGI/{first_line(['uwsgi', '--version'])}"
-
-
-# ------------------------------------------------------------------------------------ measuring

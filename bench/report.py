@@ -58,7 +58,8 @@ def value_text(scenario_id, value):
 
 
 class Results:
-    """The value ("n/a" or a number) and notes of each (scenario, server), as the tables show them."""
+    """The value ("n/a" or a number) and notes of each (scenario, server) as the tables show
+    them, and the reload scenario's lines."""
 
     def __init__(self, run, measurements):
         self.run = run
@@ -70,8 +71,8 @@ class Results:
         repeat = run.get("repeat", 1)
         for scenario_id in self.ids:
             if scenario_id != "reload":
-                self._collect(scenario_id, [m for m in measurements if m["scenario"] == scenario_id],
-                              repeat)
+                mine = [m for m in measurements if m["scenario"] == scenario_id]
+                self._collect(scenario_id, mine, repeat)
 
     def _collect(self, scenario_id, measurements, repeat):
         # A server that could not be measured in one round is n/a, with that round's reason.
@@ -171,7 +172,8 @@ class Results:
 
     def reload_table(self):
         scenario = BY_ID["reload"]
-        lines = [f"| {scenario.title} | requests | req/s | errors | p50 ms | p90 ms | p99 ms | max ms |",
+        lines = [f"| {scenario.title} | requests | req/s | errors |"
+                 " p50 ms | p90 ms | p99 ms | max ms |",
                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
         notes, verdicts = [], []
         by_round = defaultdict(dict)
@@ -190,11 +192,14 @@ class Results:
                     notes.append(f"- {label}: {m.get('note', '')}")
                     continue
                 latency = m["latency_ms"]
-                lines.append(f"| {label} | {m['requests']:,} | {m['value']:,.0f} | {m['error_total']:,} |"
-                             + "".join(f" {latency[p]:.2f} |" for p in ("p50", "p90", "p99", "max")))
+                lines.append(f"| {label} | {m['requests']:,} | {m['value']:,.0f} |"
+                             f" {m['error_total']:,} |"
+                             + "".join(f" {latency[p]:.2f} |"
+                                       for p in ("p50", "p90", "p99", "max")))
                 if m.get("note"):
                     notes.append(f"- {label}: {m['note']}")
-            verdicts.append(f"- {prefix}{reload_verdict(phases.get('steady'), phases.get('reload'))}")
+            verdict = reload_verdict(phases.get("steady"), phases.get("reload"))
+            verdicts.append(f"- {prefix}{verdict}")
         lines += ["", "Gateway with `--workers "
                   f"{self.reload[0].get('workers', '?') if self.reload else '?'}`, one wrk thread; "
                   "errors = non-2xx (wrk: status ≥ 400) + socket errors (connect, read, write, "
@@ -220,7 +225,8 @@ class Results:
                 lines.append(f"- {title}: gateway vs {what} ≥ {minimum}×: not measured")
             else:
                 verdict = "met" if float(factor) >= float(minimum) else "**missed**"
-                lines.append(f"- {title}: gateway {factor}× {what} (target ≥ {minimum}×): {verdict}")
+                lines.append(f"- {title}: gateway {factor}× {what}"
+                             f" (target ≥ {minimum}×): {verdict}")
         if not lines:
             return ""
         return "\n".join(["Targets (issues 2 and 3):", ""] + lines)

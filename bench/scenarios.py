@@ -1,4 +1,5 @@
-"""The benchmark's scenarios, in one place: what bench/run measures and how bench/report.py prints it.
+"""The benchmark's scenarios, in one place: what bench/run measures and how bench/report.py prints
+it.
 
 A scenario has a title (the table row), a unit, the table it is printed in, the servers it
 compares (in column order), its baseline (a server, or "best:a,b,c" for whichever of those
