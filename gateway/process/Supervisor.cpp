@@ -208,6 +208,7 @@ void Supervisor::onReady(pid_t pid) {
         _started = true;
         _current->servingSinceMs = WorkerSlots::monotonicMs();
         if (_onReady) _onReady();
+        if (std::exchange(_reloadAgain, false)) reload("asked for while starting");
     }
 }
 
