@@ -123,6 +123,11 @@ std::vector<std::string> Settings::restartRequired(const Settings& running, cons
     return names;
 }
 
+void Settings::keepRestartOnly(const Settings& running, Settings& next) {
+    for (const SettingSpec& spec : settingsTable())
+        if (!spec.reloadable) spec.access.copy(next, running);
+}
+
 void Settings::validate() const {
     if (docroot.empty()) throw std::invalid_argument("docroot must not be empty");
     if (maxRequestLine < 64)

@@ -64,6 +64,16 @@ struct Settings {
     /// (percent) or more, is replaced; 0 = never.
     unsigned stuckShare{};
 
+    // Operations (issue "operator kit"): see the settings table for each one's meaning.
+    std::string metricsPath;     ///< "" = no metrics endpoint
+    std::string metricsAllow;    ///< CIDR ranges besides loopback allowed to read the metrics
+    std::string healthPath;      ///< "" = no health endpoint
+    std::string accessLogFormat;  ///< "combined" or "json"
+    std::string errorLog;        ///< "-" = stderr, "syslog", else a file path
+    std::string trustedProxies;  ///< CIDR ranges whose X-Forwarded-* headers are believed
+    std::string user;            ///< USER[:GROUP] to drop to after binding; "" = stay
+    std::string pidFile;         ///< "" = none
+
     /// The config file these settings were read from ("" = none), for messages.
     std::string configFile;
     /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,
@@ -84,6 +94,8 @@ struct Settings {
     /// The names of the settings that differ between `running` and `next` and that a reload
     /// cannot change (bind, port, ready-file), in table order; empty = `next` can be reloaded.
     static std::vector<std::string> restartRequired(const Settings& running, const Settings& next);
+    /// Gives `next` the running values of every setting a reload cannot change.
+    static void keepRestartOnly(const Settings& running, Settings& next);
 };
 
 /// "512", "8k", "16m", "1g" (1024-based) → bytes. Throws std::invalid_argument.

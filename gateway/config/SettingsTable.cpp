@@ -61,9 +61,14 @@ bool equal(const Settings& a, const Settings& b) {
     return a.*Member == b.*Member;
 }
 
+template <auto Member>
+void copy(Settings& to, const Settings& from) {
+    to.*Member = from.*Member;
+}
+
 /// The field `Member`, set from text by `Parse`.
 template <auto Member, auto Parse>
-constexpr SettingAccess field{&assign<Member, Parse>, &equal<Member>};
+constexpr SettingAccess field{&assign<Member, Parse>, &equal<Member>, &copy<Member>};
 
 // Whether a reload may change the setting: the listening socket and what describes it stay with
 // the master for its whole life; everything else is read by each new generation of workers.
@@ -126,6 +131,28 @@ constexpr SettingSpec kSettings[] = {
      "replace a worker once this share of its handler threads is stuck past the app's timeout "
      "(0 = never)",
      kReload, field<&Settings::stuckShare, numberIn<0, 100>>},
+    {"metrics", "PATH", "",
+     "serve Prometheus metrics of all workers at PATH (e.g. /metrics; off when empty)", kReload,
+     field<&Settings::metricsPath, text>},
+    {"metrics-allow", "CIDR", "",
+     "clients besides loopback that may read the metrics (comma list of CIDR ranges)", kReload,
+     field<&Settings::metricsAllow, text>},
+    {"health", "PATH", "",
+     "answer PATH with 200 while the worker accepts with its apps loaded, 503 while draining",
+     kReload, field<&Settings::healthPath, text>},
+    {"access-log-format", "FORMAT", "combined",
+     "access log lines: combined (Combined Log Format + microseconds) or json", kReload,
+     field<&Settings::accessLogFormat, text>},
+    {"error-log", "FILE", "-", "error log: a file, '-' = stderr, or syslog", kRestart,
+     field<&Settings::errorLog, text>},
+    {"trusted-proxies", "CIDR", "",
+     "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma list of CIDR "
+     "ranges; none when empty)",
+     kReload, field<&Settings::trustedProxies, text>},
+    {"user", "USER[:GROUP]", "", "after binding, drop root privileges to this user (and group)",
+     kRestart, field<&Settings::user, text>},
+    {"pidfile", "FILE", "", "the master's pid, written at start and removed at exit", kRestart,
+     field<&Settings::pidFile, text>},
     {"file-cache-validity", "DURATION", "1s", "re-check cached files after this long", kReload,
      field<&Settings::fileCacheValidity, parseDuration>},
     {"file-cache-entries", "N", "4096", "open files kept in the cache", kReload,

@@ -14,6 +14,8 @@ struct SettingAccess {
     void (*set)(Settings& settings, std::string_view text);
     /// Whether the field holds the same value in both.
     bool (*same)(const Settings& a, const Settings& b);
+    /// Copies the field's value from `from` into `to`.
+    void (*copy)(Settings& to, const Settings& from);
 };
 
 /// One setting: everything the CLI, the config file, --help, Settings() and a reload know of it.

@@ -450,9 +450,7 @@ void Supervisor::reload(const std::string& reason) {
         logger().warning("reload: " + names +
                          " changed, which needs a restart; keeping the "
                          "running value(s)");
-        settings.bind = running.bind;
-        settings.port = running.port;
-        settings.readyFile = running.readyFile;
+        Settings::keepRestartOnly(running, settings);
     }
     std::shared_ptr<const PluginSet> plugins;
     try {
