@@ -109,6 +109,7 @@ int Supervisor::run(const std::function<void()>& onReady) {
     _readyRead = ready[0];
     _readyWrite = ready[1];
 
+    Worker::prepareShared();
     _current = newGeneration(std::make_shared<const Settings>(_startSettings), _startPlugins);
     for (unsigned i = 0; i < _current->wanted; ++i) spawn(_current);
     watchApps();

@@ -19,6 +19,7 @@
 #include "gateway/net/Listener.h"
 #include "gateway/obs/AccessLog.h"
 #include "gateway/route/Router.h"
+#include "gateway/static/MimeTypes.h"
 #include "gateway/static/StaticHandler.h"
 
 namespace gateway {
@@ -143,6 +144,10 @@ void Worker::blockSignals() {
     const sigset_t set = handledSignals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a vanished client shows up as EPIPE, not a signal
+}
+
+void Worker::prepareShared() {
+    MimeTypes::system();
 }
 
 void Worker::run(const std::function<void()>& onReady) {

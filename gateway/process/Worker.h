@@ -26,6 +26,9 @@ public:
 
     /// Signals the worker handles; block them in every thread before starting it.
     static void blockSignals();
+    /// Builds what every worker only reads (the MIME table), so that workers forked later
+    /// inherit it instead of each building it: the master calls this once before forking.
+    static void prepareShared();
 
 private:
     class Parts;

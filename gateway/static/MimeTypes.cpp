@@ -48,6 +48,11 @@ MimeTypes::MimeTypes(const std::string& mimeTypesFile) {
     for (const Builtin& builtin : kBuiltins) add(builtin.extension, builtin.type, false);
 }
 
+const MimeTypes& MimeTypes::system() {
+    static const MimeTypes* const table = new MimeTypes();  // never freed: see the header
+    return *table;
+}
+
 std::string MimeTypes::withCharset(std::string_view type) {
     std::string value(type);
     bool textual = type.substr(0, 5) == "text/" || type == "application/javascript" ||

@@ -16,6 +16,11 @@ public:
 
     explicit MimeTypes(const std::string& mimeTypesFile = "/etc/mime.types");
 
+    /// The table of /etc/mime.types, built once per process and never destroyed: the master
+    /// builds it before forking, so every worker of every generation shares it instead of parsing
+    /// the file again (a reload's new workers start faster).
+    static const MimeTypes& system();
+
     /// Content-Type for the last segment of `path` ("a/b.CSS" → "text/css; charset=utf-8").
     std::string_view lookup(std::string_view path) const;
     /// Content-Type for a bare extension without the dot ("" → kDefault).

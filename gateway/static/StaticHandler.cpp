@@ -111,8 +111,7 @@ void setBody(const std::shared_ptr<const FileEntry>& file, std::uint64_t first,
 
 StaticHandler::StaticHandler(const Settings& settings)
     : _resolver(std::make_unique<DocRootResolver>(settings.docroot)),
-      _mimeTypes(std::make_unique<MimeTypes>()),
-      _cache(std::make_unique<FileCache>(*_resolver, *_mimeTypes, settings.fileCacheEntries,
+      _cache(std::make_unique<FileCache>(*_resolver, MimeTypes::system(), settings.fileCacheEntries,
                                          settings.fileCacheValidity)) {}
 
 StaticHandler::~StaticHandler() = default;

@@ -10,7 +10,6 @@ namespace gateway {
 
 class DocRootResolver;
 class FileCache;
-class MimeTypes;
 struct FileEntry;
 
 /// Serves files from the docroot (ARCHITECTURE.md "Static files"): GET/HEAD, index.html,
@@ -41,7 +40,6 @@ private:
     void error(int status, Response& response);
 
     std::unique_ptr<DocRootResolver> _resolver;
-    std::unique_ptr<MimeTypes> _mimeTypes;
     std::unique_ptr<FileCache> _cache;
     std::string _errorPage;  ///< the built-in error page, reused (loop thread only)
 };
