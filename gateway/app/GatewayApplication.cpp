@@ -23,6 +23,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "gateway/app/SignalCommand.h"
 #include "gateway/app/StderrChannel.h"
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginCheck.h"
@@ -125,6 +126,9 @@ std::span<const GatewayApplication::CliFlag> GatewayApplication::cliFlags() {
         {"check-config", "t", nullptr,
          "test the configuration and plugins as a start would, print what would be served, exit",
          [](GatewayApplication& app, const std::string&) { app._checkConfigRequested = true; }},
+        {"signal", "s", "ACTION",
+         "send reload, reopen, stop or quit to the running gateway named by --pidfile, exit",
+         [](GatewayApplication& app, const std::string& action) { app._signalAction = action; }},
         {"help", "", nullptr, "show this help and exit",
          [](GatewayApplication& app, const std::string&) {
              app._helpRequested = true;
@@ -243,13 +247,14 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
     Settings settings;
     try {
         settings = loadSettings();
-        if (!pluginCheck) checkDocroot(settings);
+        if (!pluginCheck && _signalAction.empty()) checkDocroot(settings);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
         return kExitUsage;
     }
     if (pluginCheck) return checkPlugin(args[1], settings, std::cout);
     if (_checkConfigRequested) return testConfig(settings);
+    if (!_signalAction.empty()) return sendSignalCommand(settings, _signalAction);
     setUpLogging(settings.logLevel);
     try {
         return serve(settings);

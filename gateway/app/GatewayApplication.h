@@ -44,7 +44,8 @@ private:
     std::string _configFile;
     bool _helpRequested = false;
     bool _versionRequested = false;
-    bool _checkConfigRequested = false;  ///< -t / --check-config
+    bool _checkConfigRequested = false;
+    std::string _signalAction;  ///< -s ACTION  ///< -t / --check-config
 };
 
 }  // namespace gateway
