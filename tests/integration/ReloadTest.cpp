@@ -18,6 +18,7 @@
 #include "tests/support/HttpFetch.h"
 #include "tests/support/LoadLoop.h"
 #include "tests/support/RawClient.h"
+#include "tests/support/Subprocess.h"
 #include "tests/support/TempDir.h"
 
 #ifndef GATEWAY_TEST_PLUGINS_DIR
@@ -354,6 +355,29 @@ TEST_F(Reload, EveryLogLineNamesItsProcess) {
     EXPECT_NE(log.find("[" + std::to_string(gateway().pid()) + "] [Information] gateway "),
               std::string::npos)
         << log;
+}
+
+TEST_F(Reload, SignalCommandReachesTheMasterOfThePidFile) {
+    ASSERT_TRUE(startWith({"hello"}));
+    const fs::path pidFile = root() / "gateway.pid";
+    writeFile(pidFile, std::to_string(gateway().pid()) + "\n");
+    auto run = [&](const std::string& action) {
+        return Subprocess::run(
+            {GatewayProcess::binary(), "-s", action, "--pidfile", pidFile.string()}, 10s);
+    };
+    EXPECT_TRUE(exitedWith(run("reload").status, 0));
+    EXPECT_TRUE(waitForGeneration(2)) << gateway().logTail();
+    const auto unknown = run("restart");
+    EXPECT_TRUE(exitedWith(unknown.status, 2));
+    EXPECT_NE(unknown.err.find("expected reload, reopen, stop or quit"), std::string::npos)
+        << unknown.err;
+    EXPECT_TRUE(exitedWith(run("stop").status, 0));
+    const auto status = gateway().waitExit(10s);
+    ASSERT_TRUE(status) << "-s stop did not stop the gateway";
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+    const auto stale = run("reload");  // the pid is gone now
+    EXPECT_TRUE(exitedWith(stale.status, 1));
+    EXPECT_NE(stale.err.find("no running gateway has pid"), std::string::npos) << stale.err;
 }
 
 TEST_F(Reload, SighupInOneProcessSaysItNeedsWorkers) {
