@@ -1,8 +1,13 @@
 # cmake -DBUILD_DIR=... -DRECIPE_DIR=... [-DGENERATOR=...] [-DCXX_COMPILER=...] -P RecipeTest.cmake
 # Installs the SDK of BUILD_DIR into a scratch prefix under /tmp and builds RECIPE_DIR against it.
+# With -DSDK_PREFIX=DIR instead of BUILD_DIR, uses the SDK found there (e.g. the gateway-sdk-dev
+# package unpacked by tests/package); -DPLUGIN_OUT=DIR copies the built myapp.so there.
 string(RANDOM LENGTH 8 ALPHABET abcdefghijklmnopqrstuvwxyz0123456789 tag)
 set(scratch "/tmp/gateway-sdk-recipe-${tag}")
 set(prefix "${scratch}/prefix")
+if(SDK_PREFIX)
+    set(prefix "${SDK_PREFIX}")
+endif()
 file(MAKE_DIRECTORY "${scratch}")
 
 function(run what)
@@ -14,11 +19,21 @@ function(run what)
     set(last_output "${out}" PARENT_SCOPE)
 endfunction()
 
-run("install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --component sdk --prefix "${prefix}")
+if(NOT SDK_PREFIX)
+    run("install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --component sdk --prefix "${prefix}")
+    # The SDK alone: nothing of the server (component runtime) comes with it.
+    foreach(f bin lib/gateway lib/systemd share/gateway etc)
+        if(EXISTS "${prefix}/${f}")
+            file(REMOVE_RECURSE "${scratch}")
+            message(FATAL_ERROR "installing the SDK installed ${f} (the server's)")
+        endif()
+    endforeach()
+endif()
 foreach(f include/gateway/gateway.h include/gateway/app.hpp include/gateway/testing.hpp
           include/gateway/detail/http_lexer.hpp
           lib/cmake/GatewaySDK/GatewaySDKConfig.cmake
-          lib/cmake/GatewaySDK/GatewaySDKConfigVersion.cmake share/pkgconfig/gateway-sdk.pc)
+          lib/cmake/GatewaySDK/GatewaySDKConfigVersion.cmake share/pkgconfig/gateway-sdk.pc
+          share/doc/gateway-sdk-dev/SPEC.md)
     if(NOT EXISTS "${prefix}/${f}")
         file(GLOB_RECURSE got RELATIVE "${prefix}" "${prefix}/*")
         file(REMOVE_RECURSE "${scratch}")
@@ -77,5 +92,8 @@ if(PKG_CONFIG)
     endif()
 endif()
 
+if(PLUGIN_OUT)
+    file(COPY "${so}" DESTINATION "${PLUGIN_OUT}")
+endif()
 file(REMOVE_RECURSE "${scratch}")
 message(STATUS "recipe ok: myapp.so exports gw_app_entry only")
