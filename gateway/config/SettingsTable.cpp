@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "gateway/http/CidrList.h"
+
 namespace gateway {
 namespace {
 
@@ -30,6 +32,13 @@ std::uint64_t workerCount(std::string_view value) {
         throw std::invalid_argument("expected cores or a number from 0 to 1024, got '" +
                                     std::string(value) + "'");
     }
+}
+
+/// A comma list of CIDR ranges, checked here so that a bad one is refused at start-up; each
+/// worker parses it again into the CidrList it matches with.
+std::string cidrList(std::string_view value) {
+    CidrList::parse(value);
+    return std::string(value);
 }
 
 std::string logLevel(std::string_view value) {
@@ -148,7 +157,7 @@ constexpr SettingSpec kSettings[] = {
     {"trusted-proxies", "CIDR", "",
      "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma list of CIDR "
      "ranges; none when empty)",
-     kReload, field<&Settings::trustedProxies, text>},
+     kReload, field<&Settings::trustedProxies, cidrList>},
     {"user", "USER[:GROUP]", "", "after binding, drop root privileges to this user (and group)",
      kRestart, field<&Settings::user, text>},
     {"pidfile", "FILE", "", "the master's pid, written at start and removed at exit", kRestart,
