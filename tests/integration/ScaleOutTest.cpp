@@ -1,7 +1,8 @@
-// Scale-out behind a load balancer (ctest label `scale`): packaging/haproxy.cfg in front of two
-// real gateways under keep-alive load while one reloads and the other stops gracefully (zero
-// failed requests), and --trusted-proxies: the client address HAProxy forwards is believed only
-// from a trusted peer. HAProxy comes from Debian's `haproxy` package (.ci/setup installs it).
+// Scale-out behind a load balancer (ctest label `scale`): packaging/haproxy.cfg (and, where nginx
+// is installed, packaging/nginx-upstream.conf) in front of two real gateways under keep-alive
+// load while one reloads and the other stops gracefully (zero failed requests), and
+// --trusted-proxies: the client address the balancer forwards is believed only from a trusted
+// peer. HAProxy comes from Debian's `haproxy` package (.ci/setup installs it).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -37,13 +38,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The address HAProxy's clients come from in these tests: loopback, but not HAProxy's own
+/// The address the balancer's clients come from in these tests: loopback, but not the balancer's
 /// 127.0.0.1, so that the forwarded address can be told from the proxy's.
 constexpr const char* kClientAddress = "127.0.0.2";
 
-std::optional<std::string> findHaproxy() {
-    for (const char* path : {"/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy"})
-        if (::access(path, X_OK) == 0) return std::string(path);
+enum class Balancer { Haproxy, Nginx };
+
+const char* nameOf(Balancer balancer) {
+    return balancer == Balancer::Haproxy ? "haproxy" : "nginx";
+}
+
+std::optional<std::string> findBinary(Balancer balancer) {
+    for (const char* folder : {"/usr/sbin/", "/usr/bin/", "/usr/local/sbin/"})
+        if (const std::string path = folder + std::string(nameOf(balancer));
+            ::access(path.c_str(), X_OK) == 0)
+            return path;
     return std::nullopt;
 }
 
@@ -52,8 +61,9 @@ bool inCi() {
     return ci && std::string_view(ci) == "true";
 }
 
-/// A port nobody listens on now (the kernel's choice for an ephemeral bind, released again):
-/// HAProxy cannot report the port it bound, so it is given one; startHaproxy() retries on a race.
+/// A port nobody listens on now (the kernel's choice for an ephemeral bind, released again): a
+/// balancer cannot report the port it bound, so it is given one; startBalancer() retries on a
+/// race.
 std::uint16_t freePort() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
@@ -71,7 +81,7 @@ std::uint16_t freePort() {
 std::string replaceOnce(const std::string& text, const std::string& from, const std::string& to) {
     const std::size_t at = text.find(from);
     if (at == std::string::npos || text.find(from, at + 1) != std::string::npos)
-        throw std::runtime_error("packaging/haproxy.cfg: expected exactly one '" + from + "'");
+        throw std::runtime_error("packaging/: expected exactly one '" + from + "'");
     return text.substr(0, at) + to + text.substr(at + from.size());
 }
 
@@ -83,19 +93,20 @@ RawResponse requestFrom(const char* source, std::uint16_t port, const std::strin
     return client.readResponse();
 }
 
-/// Two gateways (`--workers 2` each, the example apps, a docroot) behind HAProxy running
-/// packaging/haproxy.cfg with their loopback addresses put in. TearDown stops what is still
-/// running (HAProxy first), expects the gateways to exit 0 without alerts, and prints the logs
-/// of a failed test.
-class ScaleOut : public ::testing::Test {
+/// Two gateways (`--workers 2` each, the example apps, a docroot) behind the balancer of the
+/// test's parameter, running its shipped configuration with loopback addresses put in. TearDown
+/// stops what is still running (the balancer first), expects the gateways to exit 0 without
+/// alerts, and prints the logs of a failed test.
+class ScaleOut : public ::testing::TestWithParam<Balancer> {
 protected:
     void SetUp() override {
-        _haproxyBinary = findHaproxy();
-        if (!_haproxyBinary) {
+        _balancerBinary = findBinary(GetParam());
+        if (!_balancerBinary && GetParam() == Balancer::Haproxy) {
             const char* message = "haproxy not found; install Debian's `haproxy` (.ci/setup does)";
             if (inCi()) FAIL() << message << " — required when CI=true";
             GTEST_SKIP() << message;
         }
+        if (!_balancerBinary) GTEST_SKIP() << "nginx not installed (optional: bench/ uses it)";
         fs::create_directories(docroot());
         writeFile(docroot() / "index.html", "static");
         // HAProxy's check asks for /healthz, answered by --health; the file stands in for it
@@ -104,9 +115,9 @@ protected:
     }
 
     void TearDown() override {
-        if (_haproxy) {
-            _haproxy->signal(SIGTERM);
-            if (!_haproxy->wait(5s)) _haproxy->kill();
+        if (_balancer) {
+            _balancer->signal(SIGTERM);
+            if (!_balancer->wait(5s)) _balancer->kill();
         }
         for (std::size_t i = 0; i < _gateways.size(); ++i) {
             GatewayProcess& gateway = *_gateways[i];
@@ -121,12 +132,13 @@ protected:
                 std::fprintf(stderr, "--- gateway %zu log (tail) ---\n%s", i,
                              gateway.logTail().c_str());
         }
-        if (HasFailure() && fs::exists(haproxyLog()))
-            std::fprintf(stderr, "--- haproxy log ---\n%s", readFile(haproxyLog()).c_str());
+        if (HasFailure() && fs::exists(balancerLog()))
+            std::fprintf(stderr, "--- %s log ---\n%s", nameOf(GetParam()),
+                         readFile(balancerLog()).c_str());
     }
 
     fs::path docroot() const { return _tmp.path() / "www"; }
-    fs::path haproxyLog() const { return _tmp.path() / "haproxy.log"; }
+    fs::path balancerLog() const { return _tmp.path() / "balancer.log"; }
     GatewayProcess& gateway(std::size_t i) { return *_gateways.at(i); }
     std::uint16_t frontendPort() const { return _frontendPort; }
 
@@ -152,10 +164,11 @@ protected:
         return exitedWith(status, 0);
     }
 
-    /// packaging/haproxy.cfg with the gateways' ports and a frontend on 127.0.0.1:`port`.
-    std::string haproxyConfig(std::uint16_t port) const {
-        std::string config = readFile(fs::path(GATEWAY_PACKAGING_DIR) / "haproxy.cfg");
-        config = replaceOnce(config, "bind :80", "bind 127.0.0.1:" + std::to_string(port));
+    /// The shipped file with the gateways' loopback ports and a listener on 127.0.0.1:`port`.
+    std::string shippedConfig(const char* file, const std::string& listen,
+                              const std::string& listenHere) const {
+        std::string config = readFile(fs::path(GATEWAY_PACKAGING_DIR) / file);
+        config = replaceOnce(config, listen, listenHere);
         const std::array<const char*, 2> servers = {"10.0.0.11:8080", "10.0.0.12:8080"};
         for (std::size_t i = 0; i < servers.size(); ++i)
             config = replaceOnce(config, servers[i],
@@ -163,35 +176,59 @@ protected:
         return config;
     }
 
-    /// Starts HAProxy in the foreground on the shipped config and waits (bounded) until a
-    /// request through it is answered.
-    ::testing::AssertionResult startHaproxy() {
-        const fs::path config = _tmp.path() / "haproxy.cfg";
+    /// The balancer's command line, its configuration written for a listener on `port`.
+    std::vector<std::string> balancerCommand(std::uint16_t port) const {
+        const fs::path dir = _tmp.path();
+        const std::string address = "127.0.0.1:" + std::to_string(port);
+        if (GetParam() == Balancer::Haproxy) {
+            writeFile(dir / "haproxy.cfg",
+                      shippedConfig("haproxy.cfg", "bind :80", "bind " + address));
+            return {*_balancerBinary, "-db", "-f", (dir / "haproxy.cfg").string()};
+        }
+        // nginx-upstream.conf is an http{} snippet: the main file around it keeps every path
+        // nginx writes inside the test's folder.
+        writeFile(dir / "gateway.conf",
+                  shippedConfig("nginx-upstream.conf", "listen 80;", "listen " + address + ";"));
+        const std::string d = dir.string();
+        writeFile(dir / "nginx.conf",
+                  "daemon off;\nworker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d +
+                      "/balancer.log notice;\nevents { worker_connections 1024; }\nhttp {\n"
+                      "    access_log off;\n    client_body_temp_path " +
+                      d +
+                      "/body;\n"
+                      "    proxy_temp_path " +
+                      d + "/proxy;\n    fastcgi_temp_path " + d +
+                      "/fastcgi;\n    uwsgi_temp_path " + d + "/uwsgi;\n    scgi_temp_path " + d +
+                      "/scgi;\n    include " + d + "/gateway.conf;\n}\n");
+        return {*_balancerBinary, "-e", "stderr", "-p", d, "-c", (dir / "nginx.conf").string()};
+    }
+
+    /// Starts the balancer in the foreground on its shipped configuration and waits (bounded)
+    /// until a request through it is answered.
+    ::testing::AssertionResult startBalancer() {
         for (int attempt = 0; attempt < 3; ++attempt) {
             _frontendPort = freePort();
-            writeFile(config, haproxyConfig(_frontendPort));
-            _haproxy = std::make_unique<Subprocess>(
-                std::vector<std::string>{*_haproxyBinary, "-db", "-f", config.string()},
-                haproxyLog(), haproxyLog());
+            _balancer = std::make_unique<Subprocess>(balancerCommand(_frontendPort), balancerLog(),
+                                                     balancerLog());
             const auto deadline = std::chrono::steady_clock::now() + 10s;
             while (std::chrono::steady_clock::now() < deadline) {
-                if (_haproxy->wait(0ms)) break;  // exited: the port was taken meanwhile?
+                if (_balancer->wait(0ms)) break;  // exited: the port was taken meanwhile?
                 try {
                     if (requestFrom(kClientAddress, _frontendPort, "/healthz").status == 200)
                         return ::testing::AssertionSuccess();
                 } catch (const std::exception&) {
                 }
-                pollfd exited{_haproxy->exitFd(), POLLIN, 0};
+                pollfd exited{_balancer->exitFd(), POLLIN, 0};
                 ::poll(&exited, 1, 20);  // polling for the listener; returns early on exit
             }
-            _haproxy.reset();
+            _balancer.reset();
         }
         return ::testing::AssertionFailure()
-               << "haproxy did not serve on 127.0.0.1:" << _frontendPort << ":\n"
-               << readFile(haproxyLog());
+               << nameOf(GetParam()) << " did not serve on 127.0.0.1:" << _frontendPort << ":\n"
+               << readFile(balancerLog());
     }
 
-    /// The SERVER_PORT of the gateway that answered each of `n` requests through HAProxy.
+    /// The SERVER_PORT of the gateway that answered each of `n` requests through the balancer.
     std::set<std::string> backendsAnswering(int n) {
         std::set<std::string> ports;
         for (int i = 0; i < n; ++i) {
@@ -204,17 +241,17 @@ protected:
 
 private:
     TempDir _tmp{"gateway-scale"};
-    std::optional<std::string> _haproxyBinary;
+    std::optional<std::string> _balancerBinary;
     std::vector<std::unique_ptr<GatewayProcess>> _gateways;
     std::vector<bool> _stopped;
-    std::unique_ptr<Subprocess> _haproxy;
+    std::unique_ptr<Subprocess> _balancer;
     std::uint16_t _frontendPort = 0;
 };
 
-TEST_F(ScaleOut, ReloadingOneGatewayAndStoppingTheOtherFailNoRequest) {
+TEST_P(ScaleOut, ReloadingOneGatewayAndStoppingTheOtherFailNoRequest) {
     ASSERT_TRUE(startGateway());
     ASSERT_TRUE(startGateway());
-    ASSERT_TRUE(startHaproxy());
+    ASSERT_TRUE(startBalancer());
     const std::set<std::string> both = {std::to_string(gateway(0).port()),
                                         std::to_string(gateway(1).port())};
     EXPECT_EQ(backendsAnswering(4), both) << "round robin should reach both gateways";
@@ -231,7 +268,7 @@ TEST_F(ScaleOut, ReloadingOneGatewayAndStoppingTheOtherFailNoRequest) {
     ASSERT_TRUE(stopGateway(1)) << gateway(1).logTail();
     ASSERT_TRUE(load.waitForProgress(2000)) << load.failures();
 
-    // The last one standing reloads too: HAProxy has nowhere else to send the retries.
+    // The last one standing reloads too: the balancer has nowhere else to send the retries.
     gateway(0).signal(SIGHUP);
     ASSERT_TRUE(gateway(0).waitForLog("generation 3 serving")) << gateway(0).logTail();
     ASSERT_TRUE(load.waitForProgress(2000)) << load.failures();
@@ -241,13 +278,13 @@ TEST_F(ScaleOut, ReloadingOneGatewayAndStoppingTheOtherFailNoRequest) {
     EXPECT_EQ(backendsAnswering(2), std::set<std::string>{std::to_string(gateway(0).port())});
 }
 
-TEST_F(ScaleOut, TrustedProxyForwardsTheClientAddress) {
+TEST_P(ScaleOut, TrustedProxyForwardsTheClientAddress) {
     ASSERT_TRUE(startGateway({"--trusted-proxies", "127.0.0.1/32"}));
     ASSERT_TRUE(startGateway({"--trusted-proxies", "127.0.0.1/32"}));
-    ASSERT_TRUE(startHaproxy());
+    ASSERT_TRUE(startBalancer());
     std::set<std::string> served;
     for (int i = 0; i < 2; ++i) {  // round robin: one request to each gateway
-        // What the client writes itself is kept on the left of HAProxy's entry and ignored.
+        // What the client writes itself is kept on the left of the balancer's entry and ignored.
         const RawResponse response = requestFrom(kClientAddress, frontendPort(), "/echo/",
                                                  "X-Forwarded-For: 203.0.113.9\r\n"
                                                  "X-Forwarded-Proto: https\r\n");
@@ -257,22 +294,22 @@ TEST_F(ScaleOut, TrustedProxyForwardsTheClientAddress) {
         EXPECT_EQ(echo.env("REMOTE_ADDR"), kClientAddress);
         EXPECT_EQ(echo.env("REMOTE_PORT"), "0");
         EXPECT_EQ(echo.env("HTTP_X_FORWARDED_FOR"), std::string("203.0.113.9, ") + kClientAddress);
-        EXPECT_EQ(echo.env("gateway.url_scheme"), "http");  // HAProxy's word, not the client's
+        EXPECT_EQ(echo.env("gateway.url_scheme"), "http");  // the balancer's word, not the client's
     }
     EXPECT_EQ(served.size(), 2u);
 }
 
-TEST_F(ScaleOut, UntrustedProxyIsTheClient) {
+TEST_P(ScaleOut, UntrustedProxyIsTheClient) {
     ASSERT_TRUE(startGateway());                                       // the default: nobody
     ASSERT_TRUE(startGateway({"--trusted-proxies", "127.0.0.3/32"}));  // someone else
-    ASSERT_TRUE(startHaproxy());
+    ASSERT_TRUE(startBalancer());
     std::set<std::string> served;
     for (int i = 0; i < 2; ++i) {
         const RawResponse response = requestFrom(kClientAddress, frontendPort(), "/echo/");
         ASSERT_EQ(response.status, 200) << response.head;
         const EchoResult echo = parseEcho(response.body);
         served.insert(echo.env("SERVER_PORT").value_or("?"));
-        EXPECT_EQ(echo.env("REMOTE_ADDR"), "127.0.0.1");  // HAProxy
+        EXPECT_EQ(echo.env("REMOTE_ADDR"), "127.0.0.1");  // the balancer
         EXPECT_NE(echo.env("REMOTE_PORT"), "0");
         EXPECT_EQ(echo.env("HTTP_X_FORWARDED_FOR"), kClientAddress);  // passed on, not believed
         EXPECT_EQ(echo.env("HTTP_X_FORWARDED_PROTO"), "http");
@@ -280,7 +317,10 @@ TEST_F(ScaleOut, UntrustedProxyIsTheClient) {
     EXPECT_EQ(served.size(), 2u);
 }
 
-/// The rule itself, without HAProxy: a client on 127.0.0.1 is the trusted proxy, one on
+INSTANTIATE_TEST_SUITE_P(Balancers, ScaleOut, testing::Values(Balancer::Haproxy, Balancer::Nginx),
+                         [](const auto& info) { return std::string(nameOf(info.param)); });
+
+/// The rule itself, without a balancer: a client on 127.0.0.1 is the trusted proxy, one on
 /// 127.0.0.2 is not.
 class TrustedProxies : public AppsExamples {
 protected:
