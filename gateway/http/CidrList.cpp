@@ -31,12 +31,6 @@ bool samePrefix(const CidrList::Address& a, const CidrList::Address& b, unsigned
     return true;
 }
 
-bool hostBitsClear(const CidrList::Address& address, unsigned prefix) {
-    for (unsigned bit = prefix; bit < 128; ++bit)
-        if (address[bit / 8] & (0x80 >> (bit % 8))) return false;
-    return true;
-}
-
 [[noreturn]] void badEntry(std::string_view entry, std::string_view why) {
     throw std::invalid_argument("'" + std::string(entry) + "' is not an address range (" +
                                 std::string(why) + "); expected ADDRESS[/PREFIX], e.g. " +
@@ -81,8 +75,6 @@ CidrList CidrList::parse(std::string_view text) {
             prefix = static_cast<unsigned>(bits);
         }
         range.prefix = (ipv4 ? kMappedPrefix : 0) + prefix;
-        if (!hostBitsClear(range.network, range.prefix))
-            badEntry(entry, "bits set past the /" + std::to_string(prefix) + " prefix");
         list._ranges.push_back(range);
         if (comma == std::string_view::npos) break;
         text.remove_prefix(comma + 1);
@@ -111,6 +103,11 @@ bool CidrList::contains(const sockaddr& address) const noexcept {
 bool CidrList::contains(std::string_view address) const noexcept {
     Address parsed;
     return parseAddress(address, parsed) && contains(parsed);
+}
+
+bool CidrList::isLoopback(std::string_view address) noexcept {
+    static const CidrList loopback = parse("127.0.0.0/8, ::1");
+    return loopback.contains(address);
 }
 
 }  // namespace gateway

@@ -21,8 +21,9 @@ public:
     CidrList() = default;
 
     /// Parses a comma-separated list of ADDRESS[/PREFIX] (a bare address is one host; spaces
-    /// around entries are allowed; "" is the empty list). Throws std::invalid_argument naming the
-    /// entry that is not a range, including one with bits set past its prefix ("10.0.0.1/8").
+    /// around entries are allowed; "" is the empty list). Bits past the prefix are ignored, as
+    /// nginx and HAProxy do ("10.0.0.1/8" is 10.0.0.0/8). Throws std::invalid_argument naming the
+    /// entry that is not a range.
     static CidrList parse(std::string_view text);
 
     bool empty() const noexcept { return _ranges.empty(); }
@@ -36,6 +37,8 @@ public:
 
     /// Numeric IPv4 or IPv6 address text (no brackets, port or zone) → its IPv6 form.
     static bool parseAddress(std::string_view text, Address& out) noexcept;
+    /// 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104.
+    static bool isLoopback(std::string_view address) noexcept;
 
 private:
     struct Range {

@@ -51,13 +51,16 @@ const ParseCase kParses[] = {
     {"HostPrefixes", "192.0.2.7/32,2001:db8::7/128", 2, nullptr},
     {"SpacesAroundEntries", " 10.0.0.0/8 , 192.168.0.0/16 ,::1", 3, nullptr},
     {"V4MappedRange", "::ffff:10.0.0.0/104", 1, nullptr},
-    {"HostBitsV4", "10.0.0.1/8", 0, "bits set past the /8 prefix"},
-    {"HostBitsV6", "2001:db8::1/32", 0, "bits set past the /32 prefix"},
+    {"HostBitsIgnoredV4", "10.0.0.1/8", 1, nullptr},
+    {"HostBitsIgnoredV6", "fd00::/7", 1, nullptr},
     {"PrefixTooLongV4", "10.0.0.0/33", 0, "prefix must be 0 to 32"},
     {"PrefixTooLongV6", "::/129", 0, "prefix must be 0 to 128"},
     {"PrefixEmpty", "10.0.0.0/", 0, "prefix must be 0 to 32"},
     {"PrefixSigned", "10.0.0.0/+8", 0, "prefix must be 0 to 32"},
     {"PrefixHuge", "10.0.0.0/0008", 0, "prefix must be 0 to 32"},
+    {"PrefixNegative", "10.0.0.0/-1", 0, "prefix must be 0 to 32"},
+    {"PrefixNotANumber", "10.0.0.0/x", 0, "prefix must be 0 to 32"},
+    {"OnlyPrefix", "/8", 0, "not a numeric IP address"},
     {"Name", "localhost", 0, "'localhost' is not an address range (not a numeric IP address)"},
     {"ShortV4", "10.0.0/8", 0, "not a numeric IP address"},
     {"OctetTooBig", "10.0.0.256", 0, "not a numeric IP address"},
@@ -66,6 +69,7 @@ const ParseCase kParses[] = {
     {"WithPort", "127.0.0.1:80", 0, "not a numeric IP address"},
     {"EmptyEntry", "10.0.0.0/8,,::1", 0, "empty entry"},
     {"TrailingComma", "10.0.0.0/8,", 0, "empty entry"},
+    {"TrailingCommas", "10.0.0.0/8,,", 0, "empty entry"},
     {"SecondEntryBad", "10.0.0.0/8,bogus", 0, "'bogus'"},
     {"SemicolonSeparated", "10.0.0.0/8;::1", 0, "'10.0.0.0/8;::1'"},
 };
@@ -131,6 +135,10 @@ const MatchCase kMatches[] = {
     {"V6Slash32Outside", "2001:db8::/32", "2001:db9::1", false},
     {"V6OddPrefixInside", "2001:db8:8000::/33", "2001:db8:ffff::1", true},
     {"V6OddPrefixOutside", "2001:db8:8000::/33", "2001:db8:7fff::1", false},
+    {"HostBitsIgnoredInside", "10.0.0.1/8", "10.9.9.9", true},
+    {"HostBitsIgnoredOutside", "10.0.0.1/8", "11.0.0.1", false},
+    {"UlaWrittenFd00Inside", "fd00::/7", "fcff::1", true},
+    {"UlaWrittenFd00Outside", "fd00::/7", "fe00::1", false},
     {"SecondRangeMatches", "10.0.0.0/8, 2001:db8::/32, 127.0.0.0/8", "127.0.0.53", true},
     {"NoRangeMatches", "10.0.0.0/8, 2001:db8::/32", "192.0.2.1", false},
 };
@@ -144,6 +152,13 @@ TEST(CidrList, TextThatIsNoAddressIsNotContained) {
     EXPECT_FALSE(all.contains(std::string_view("")));
     EXPECT_FALSE(all.contains(std::string_view("10.0.0.1:80")));
     EXPECT_FALSE(all.contains(std::string_view(std::string(100, '1'))));
+}
+
+TEST(CidrList, LoopbackInEveryForm) {
+    for (const char* address : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"})
+        EXPECT_TRUE(CidrList::isLoopback(address)) << address;
+    for (const char* address : {"128.0.0.1", "::2", "::ffff:10.0.0.1", "0.0.0.0", "", "localhost"})
+        EXPECT_FALSE(CidrList::isLoopback(address)) << address;
 }
 
 TEST(CidrList, OtherSocketFamiliesAreNotContained) {
