@@ -34,13 +34,6 @@ std::uint64_t workerCount(std::string_view value) {
     }
 }
 
-/// A comma list of CIDR ranges, checked here so that a bad one is refused at start-up; each
-/// worker parses it again into the CidrList it matches with.
-std::string cidrList(std::string_view value) {
-    CidrList::parse(value);
-    return std::string(value);
-}
-
 std::string logLevel(std::string_view value) {
     static constexpr std::string_view kLevels[] = {"fatal",  "critical",    "error", "warning",
                                                    "notice", "information", "debug", "trace"};
@@ -49,6 +42,12 @@ std::string logLevel(std::string_view value) {
             "expected one of fatal, critical, error, warning, notice, "
             "information, debug, trace; got '" +
             std::string(value) + "'");
+    return std::string(value);
+}
+
+/// Checked here so that a typo is a startup error; the worker parses the text again.
+std::string cidrList(std::string_view value) {
+    CidrList::parse(value);
     return std::string(value);
 }
 
