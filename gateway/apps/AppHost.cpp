@@ -36,6 +36,7 @@ EnvironContext AppHost::inlineContext(const Request& request) const {
     EnvironContext context = baseContext();
     context.remoteAddress = request.remoteAddress;
     context.remotePort = request.remotePort;
+    if (!request.urlScheme.empty()) context.urlScheme = request.urlScheme;
     if (!request.localAddress.empty()) context.localAddress = request.localAddress;
     if (request.localPort != 0) context.localPort = request.localPort;
     return context;
@@ -92,7 +93,9 @@ HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
         const Request& request = channel.request();
         environ.remoteAddress =
             request.remoteAddress.empty() ? channel.peerAddress() : request.remoteAddress;
-        environ.remotePort = request.remotePort ? request.remotePort : channel.peerPort();
+        environ.remotePort =
+            request.remoteAddress.empty() ? channel.peerPort() : request.remotePort;
+        if (!request.urlScheme.empty()) environ.urlScheme = request.urlScheme;
         environ.localPort = request.localPort ? request.localPort : channel.localPort();
         if (!request.localAddress.empty()) environ.localAddress = request.localAddress;
         if (context->serve(channel, environ)) channel.decline();

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "gateway/http/CidrList.h"
+
 namespace gateway {
 namespace {
 
@@ -40,6 +42,12 @@ std::string logLevel(std::string_view value) {
             "expected one of fatal, critical, error, warning, notice, "
             "information, debug, trace; got '" +
             std::string(value) + "'");
+    return std::string(value);
+}
+
+/// Checked here so that a typo is a startup error; the worker parses the text again.
+std::string cidrList(std::string_view value) {
+    CidrList::parse(value);
     return std::string(value);
 }
 
@@ -148,7 +156,7 @@ constexpr SettingSpec kSettings[] = {
     {"trusted-proxies", "CIDR", "",
      "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma list of CIDR "
      "ranges; none when empty)",
-     kReload, field<&Settings::trustedProxies, text>},
+     kReload, field<&Settings::trustedProxies, cidrList>},
     {"user", "USER[:GROUP]", "", "after binding, drop root privileges to this user (and group)",
      kRestart, field<&Settings::user, text>},
     {"pidfile", "FILE", "", "the master's pid, written at start and removed at exit", kRestart,

@@ -49,9 +49,11 @@ struct Request {
     std::int64_t contentLength = -1;  ///< -1 when absent (and always when chunked)
     std::string_view host;            ///< Host header value (empty when absent)
 
-    // Filled by the connection, not the parser: the two ends of the TCP connection.
-    std::string_view remoteAddress;  ///< numeric peer address, "127.0.0.1" / "::1"
-    std::uint16_t remotePort = 0;
+    // Filled by the connection, not the parser: the two ends of the TCP connection, except that
+    // behind a trusted proxy the client is the one it forwarded (ForwardedClient).
+    std::string_view remoteAddress;  ///< numeric client address, "127.0.0.1" / "::1"
+    std::uint16_t remotePort = 0;    ///< 0 when remoteAddress came from X-Forwarded-For
+    std::string_view urlScheme;     ///< "https" when a trusted proxy says so; "" = the connection's
     std::string_view localAddress;  ///< the address the listener is bound to
     std::uint16_t localPort = 0;
 

@@ -14,6 +14,7 @@
 
 #include <Poco/Logger.h>
 
+#include "gateway/http/ForwardedClient.h"
 #include "gateway/http/ResponseWriter.h"
 #include "gateway/net/ConnectionManager.h"
 #include "gateway/net/HandlerPool.h"
@@ -253,6 +254,7 @@ Connection::Progress Connection::readBody() {
     Request& request = _manager.scratchRequest();  // other connections used it meanwhile
     _parser.reset();
     _parser.parse({_in.get() + _inBegin, _inEnd - _inBegin}, request);
+    identifyClient(request);
     dispatch(request);
     return _state == State::Closed || _state == State::Offloaded ? Progress::Stop
                                                                  : Progress::Continue;
@@ -311,6 +313,7 @@ void Connection::handleRequest(Request& request) {
     _requestStartUs = EventLoop::nowUs();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
+    identifyClient(request);
 
     const char* reason = "";
     if (const int status = checkBeforeRouting(request, reason)) {
@@ -353,9 +356,22 @@ bool Connection::startReadingBody(const Request& request, const BodyPolicy& poli
     return true;
 }
 
-void Connection::dispatch(Request& request) {
+void Connection::identifyClient(Request& request) {
     request.remoteAddress = peerAddress();
     request.remotePort = ntohs(_peer.sin6_port);
+    request.urlScheme = {};
+    // Nobody trusted (the default) costs this one comparison per request.
+    const CidrList& proxies = _manager.trustedProxies();
+    if (proxies.empty() || !proxies.contains(reinterpret_cast<const sockaddr&>(_peer))) return;
+    const ForwardedClient forwarded = ForwardedClient::of(request, proxies);
+    if (!forwarded.address.empty()) {
+        request.remoteAddress = forwarded.address;
+        request.remotePort = 0;  // the proxy's port is not the client's, which is not known
+    }
+    request.urlScheme = forwarded.scheme;
+}
+
+void Connection::dispatch(Request& request) {
     request.localAddress = _manager.settings().bind;
     request.localPort = _manager.localPort();
     route(request, nullptr);
@@ -379,7 +395,7 @@ void Connection::route(Request& request, const Handler* after) {
     ResponseWriter::writeHead(head, response, _manager.date().get(), keepAlive,
                               keepAlive && request.versionMinor == 0);
     send(head, response, withBody);
-    _manager.accessLog().record(request, peerAddress(), response.status,
+    _manager.accessLog().record(request, request.remoteAddress, response.status,
                                 withBody ? response.length : 0,
                                 EventLoop::nowUs() - _requestStartUs, _manager.date().now());
     response.reset();
@@ -466,9 +482,9 @@ void Connection::finishOffload() {
         if (_state != State::Offloaded) drive();
         return;
     }
-    _manager.accessLog().record(channel.request(), peerAddress(), channel.status(),
-                                channel.bytesSent(), EventLoop::nowUs() - _requestStartUs,
-                                _manager.date().now());
+    _manager.accessLog().record(channel.request(), channel.request().remoteAddress,
+                                channel.status(), channel.bytesSent(),
+                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
     if (_bodyRead) {
         _inBegin += static_cast<std::uint32_t>(_parser.consumed());
     } else {
@@ -512,7 +528,8 @@ void Connection::respondError(int status, const Request* request, const char* re
     response.reset();
     send(head, response, false);
     static const Request kUnparsed{};
-    _manager.accessLog().record(request ? *request : kUnparsed, peerAddress(), status, 0,
+    _manager.accessLog().record(request ? *request : kUnparsed,
+                                request ? request->remoteAddress : peerAddress(), status, 0,
                                 EventLoop::nowUs() - _requestStartUs, _manager.date().now());
 }
 

@@ -67,6 +67,7 @@ private:
     void handleRequest(Request& request);
     bool startReadingBody(const Request& request, const BodyPolicy& policy);
     void dispatch(Request& request);
+    void identifyClient(Request& request);
     int checkBeforeRouting(const Request& request, const char*& reason) const;
     void route(Request& request, const Handler* after);
     bool settle(bool keepAlive, bool continuePending);

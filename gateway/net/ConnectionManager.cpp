@@ -23,6 +23,7 @@ ConnectionManager::ConnectionManager(EventLoop& loop, Router& router, AccessLog&
       _accessLog(accessLog),
       _settings(settings),
       _parserLimits(parserLimitsOf(settings)),
+      _trustedProxies(CidrList::parse(settings.trustedProxies)),
       _buffers(kReadBufferSize, kIdleBuffers),
       _request(std::make_unique<Request>()),
       _maxInput(settings.maxRequestLine + settings.maxHeaderBytes + 4096),

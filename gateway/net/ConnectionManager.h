@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/config/Settings.h"
+#include "gateway/http/CidrList.h"
 #include "gateway/http/DateCache.h"
 #include "gateway/http/Request.h"
 #include "gateway/http/RequestParser.h"
@@ -56,6 +57,8 @@ public:
     AccessLog& accessLog() { return _accessLog; }
     const Settings& settings() const { return _settings; }
     const ParserLimits& parserLimits() const { return _parserLimits; }
+    /// --trusted-proxies: peers whose X-Forwarded-For/-Proto name the client (empty: nobody).
+    const CidrList& trustedProxies() const { return _trustedProxies; }
     DateCache& date() { return _date; }
     BufferPool& buffers() { return _buffers; }
     Request& scratchRequest() { return *_request; }
@@ -85,6 +88,7 @@ private:
     AccessLog& _accessLog;
     const Settings& _settings;
     ParserLimits _parserLimits;
+    CidrList _trustedProxies;
     DateCache _date;
     BufferPool _buffers;
     std::unique_ptr<Request> _request;

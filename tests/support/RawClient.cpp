@@ -27,7 +27,8 @@ std::runtime_error sysError(const std::string& what) {
 
 }  // namespace
 
-RawClient::RawClient(std::uint16_t port, const std::string& host, int receiveBuffer) {
+RawClient::RawClient(std::uint16_t port, const std::string& host, int receiveBuffer,
+                     const std::string& source) {
     sockaddr_storage addr{};
     socklen_t len = 0;
     auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
@@ -47,6 +48,20 @@ RawClient::RawClient(std::uint16_t port, const std::string& host, int receiveBuf
     if (_fd < 0) throw sysError("socket");
     if (receiveBuffer > 0) {
         ::setsockopt(_fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+    }
+    if (!source.empty()) {
+        sockaddr_storage local{};
+        local.ss_family = addr.ss_family;
+        void* bytes = addr.ss_family == AF_INET
+                          ? static_cast<void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr)
+                          : static_cast<void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr);
+        if (::inet_pton(addr.ss_family, source.c_str(), bytes) != 1 ||
+            ::bind(_fd, reinterpret_cast<sockaddr*>(&local), len) != 0) {
+            const std::runtime_error error = sysError("bind " + source);
+            ::close(_fd);
+            _fd = -1;
+            throw error;
+        }
     }
     // A loopback connect completes (or is refused) at once; blocking here is bounded.
     if (::connect(_fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {

@@ -18,8 +18,9 @@ public:
     static constexpr Ms kDefaultTimeout{5000};
 
     /// `receiveBuffer` > 0 sets SO_RCVBUF before connecting (to keep a download in flight).
+    /// `source`: the local address to connect from (e.g. 127.0.0.2, another loopback client).
     explicit RawClient(std::uint16_t port, const std::string& host = "127.0.0.1",
-                       int receiveBuffer = 0);
+                       int receiveBuffer = 0, const std::string& source = "");
     ~RawClient();
     RawClient(const RawClient&) = delete;
     RawClient& operator=(const RawClient&) = delete;

@@ -149,6 +149,22 @@ TEST(SettingsTable, WorkersDefaultToOnePerCore) {
     }
 }
 
+TEST(SettingsTable, TrustedProxiesAreCheckedRanges) {
+    Settings settings;
+    EXPECT_EQ(settings.trustedProxies, "");  // nobody is trusted unless told
+    settings.set("trusted-proxies", "10.0.0.0/8, ::1");
+    EXPECT_EQ(settings.trustedProxies, "10.0.0.0/8, ::1");
+    try {
+        settings.set("trusted-proxies", "10.0.0.0/8, proxy.local");
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(),
+                     "bad value for trusted-proxies: 'proxy.local' is not an address range (not "
+                     "a numeric IP address); expected ADDRESS[/PREFIX], e.g. 10.0.0.0/8 or "
+                     "2001:db8::/32");
+    }
+}
+
 TEST(RestartRequired, ListenerChangesNeedARestart) {
     const Settings running;
     Settings next;
