@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <Poco/Logger.h>
 
@@ -20,6 +21,7 @@
 #include "gateway/net/PoolChannel.h"
 #include "gateway/net/RequestBody.h"
 #include "gateway/obs/AccessLog.h"
+#include "gateway/obs/Metrics.h"
 #include "gateway/route/Router.h"
 
 namespace gateway {
@@ -358,6 +360,10 @@ void Connection::dispatch(Request& request) {
     request.remotePort = ntohs(_peer.sin6_port);
     request.localAddress = _manager.settings().bind;
     request.localPort = _manager.localPort();
+    if (Metrics* metrics = _manager.metrics()) {
+        metrics->requestStarted();
+        _inFlight = true;
+    }
     route(request, nullptr);
 }
 
@@ -379,9 +385,11 @@ void Connection::route(Request& request, const Handler* after) {
     ResponseWriter::writeHead(head, response, _manager.date().get(), keepAlive,
                               keepAlive && request.versionMinor == 0);
     send(head, response, withBody);
-    _manager.accessLog().record(request, peerAddress(), response.status,
-                                withBody ? response.length : 0,
-                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
+    const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
+    const std::uint64_t bytes = withBody ? response.length : 0;
+    _manager.accessLog().record(request, peerAddress(), response.status, bytes, micros,
+                                _manager.date().now());
+    countFinished(chosen, response.status, bytes, micros);
     response.reset();
     if (_state == State::Closed) return;
     consume(_parser.consumed());
@@ -466,9 +474,10 @@ void Connection::finishOffload() {
         if (_state != State::Offloaded) drive();
         return;
     }
+    const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
     _manager.accessLog().record(channel.request(), peerAddress(), channel.status(),
-                                channel.bytesSent(), EventLoop::nowUs() - _requestStartUs,
-                                _manager.date().now());
+                                channel.bytesSent(), micros, _manager.date().now());
+    countFinished(channel.handler(), channel.status(), channel.bytesSent(), micros);
     if (_bodyRead) {
         _inBegin += static_cast<std::uint32_t>(_parser.consumed());
     } else {
@@ -512,8 +521,16 @@ void Connection::respondError(int status, const Request* request, const char* re
     response.reset();
     send(head, response, false);
     static const Request kUnparsed{};
-    _manager.accessLog().record(request ? *request : kUnparsed, peerAddress(), status, 0,
-                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
+    const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
+    _manager.accessLog().record(request ? *request : kUnparsed, peerAddress(), status, 0, micros,
+                                _manager.date().now());
+    countFinished(nullptr, status, 0, micros);
+}
+
+void Connection::countFinished(const Handler* handler, int status, std::uint64_t bytes,
+                               std::int64_t micros) {
+    if (Metrics* metrics = _manager.metrics())
+        metrics->requestFinished(handler, status, bytes, micros, std::exchange(_inFlight, false));
 }
 
 void Connection::send(std::string_view head, const Response& response, bool withBody) {
