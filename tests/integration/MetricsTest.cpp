@@ -16,6 +16,7 @@
 
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/HttpFetch.h"
+#include "tests/support/RawClient.h"
 #include "tests/support/Subprocess.h"
 
 #ifndef GATEWAY_APPS_DIR
@@ -76,6 +77,17 @@ protected:
         }
         EXPECT_FALSE(samples.empty()) << result.body;
         return samples;
+    }
+
+    /// Scrapes (bounded, polling) until `sample` has `value`; the last value seen.
+    double scrapeUntil(const std::string& sample, double value) {
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        double seen = scrape()[sample];
+        while (seen != value && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(20ms);  // polling the server's state
+            seen = scrape()[sample];
+        }
+        return seen;
     }
 
     /// Which worker holds the server end of the client connection from local port `clientPort`:
@@ -191,6 +203,21 @@ TEST_F(Metrics, KilledWorkersCountsStayAndItsRestartIsCounted) {
     EXPECT_EQ(s[R"(gateway_worker_restarts_total{cause="stuck"})"], 0);
     EXPECT_EQ(s["gateway_workers{}"], 2);
     EXPECT_EQ(s["gateway_open_connections{}"], 1) << "the killed worker's connection is gone";
+}
+
+TEST_F(Metrics, BufferedRequestBodiesAreGaugedUntilAnswered) {
+    ASSERT_TRUE(startWithHello());
+    RawClient client(port());
+    client.send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" +
+                std::string(600, 'a'));
+    EXPECT_EQ(scrapeUntil("gateway_request_body_buffered_bytes{}", 600), 600);
+    EXPECT_EQ(scrape()["gateway_request_body_buffered_requests{}"], 1);
+    client.send(std::string(400, 'b'));
+    EXPECT_EQ(client.readResponse().status, 200);
+    EXPECT_EQ(scrapeUntil("gateway_request_body_buffered_requests{}", 0), 0);
+    Samples s = scrape();
+    EXPECT_EQ(s["gateway_request_body_buffered_bytes{}"], 0);
+    EXPECT_EQ(s[R"(gateway_requests_total{class="2xx",mount="/hello"})"], 1);
 }
 
 TEST_F(Metrics, ReloadCountsTheReplacedWorkersAndTheNewGeneration) {
