@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,9 @@
 
 #ifndef GATEWAY_APPS_DIR
 #error "GATEWAY_APPS_DIR must name the folder of the example app plugins"
+#endif
+#ifndef GATEWAY_TEST_PLUGINS_DIR
+#error "GATEWAY_TEST_PLUGINS_DIR must name the folder of the test plugins"
 #endif
 
 using namespace gateway::test;
@@ -48,14 +52,25 @@ using Samples = std::map<std::string, double>;
 
 class Metrics : public GatewayFixture {
 protected:
-    ::testing::AssertionResult startWithHello(std::vector<std::string> args = {}) {
+    /// Starts with `plugin` (an example app, else a test plugin) in a private apps folder and
+    /// --metrics /metrics; two workers unless `args` say otherwise.
+    ::testing::AssertionResult startWith(const std::string& plugin,
+                                         std::vector<std::string> args = {},
+                                         const std::string& configText = "") {
         fs::create_directories(root() / "apps");
-        fs::copy_file(fs::path(GATEWAY_APPS_DIR) / "hello.so", root() / "apps" / "hello.so");
+        const fs::path example = fs::path(GATEWAY_APPS_DIR) / (plugin + ".so");
+        fs::copy_file(
+            fs::exists(example) ? example : fs::path(GATEWAY_TEST_PLUGINS_DIR) / (plugin + ".so"),
+            root() / "apps" / (plugin + ".so"));
         writeDoc("index.html", "static page");
-        args.insert(args.begin(), {"--apps", (root() / "apps").string(), "--workers", "2",
-                                   "--metrics", "/metrics"});
+        std::ofstream(root() / "gateway.ini") << configText;
+        args.insert(args.begin(), {"--apps", (root() / "apps").string(), "--config",
+                                   (root() / "gateway.ini").string(), "--metrics", "/metrics"});
+        if (std::find(args.begin(), args.end(), "--workers") == args.end())
+            args.insert(args.end(), {"--workers", "2"});
         return startGateway(args);
     }
+    ::testing::AssertionResult startWithHello() { return startWith("hello"); }
 
     /// GET /metrics on a fresh connection, parsed by prometheus_client.
     Samples scrape() {
@@ -231,6 +246,28 @@ TEST_F(Metrics, ReloadCountsTheReplacedWorkersAndTheNewGeneration) {
     EXPECT_EQ(s[R"(gateway_requests_total{class="2xx",mount="/hello"})"], 1);
     EXPECT_EQ(s[R"(gateway_app_info{app="hello",generation="2",mount="/hello",version="1.0.0"})"],
               1);
+}
+
+TEST_F(Metrics, StuckWorkerReplacementIsCounted) {
+    ASSERT_TRUE(startWith("hangs", {"--workers", "1", "--threads", "1", "--shutdown-grace", "1s"},
+                          "[app.hangs]\ntimeout = 300ms\n"));
+    gateway().expectAlert("stuck");
+    gateway().expectAlert("passed its deadline");
+    gateway().expectAlert("past its deadline");
+    gateway().expectAlert("GW-L023");
+    EXPECT_EQ(fetch(port(), "GET", "/hangs").status, 504);
+    ASSERT_TRUE(gateway().waitForLog("replacing it", 1, 5s)) << gateway().logTail();
+    Samples s = scrape();
+    EXPECT_EQ(s[R"(gateway_worker_restarts_total{cause="stuck"})"], 1);
+    EXPECT_EQ(s[R"(gateway_worker_restarts_total{cause="crash"})"], 0);
+}
+
+TEST_F(Metrics, SingleProcessServesItsOwnCounts) {
+    ASSERT_TRUE(startWith("hello", {"--workers", "0"}));
+    ASSERT_EQ(fetch(port(), "GET", "/hello").status, 200);
+    Samples s = scrape();
+    EXPECT_EQ(s[R"(gateway_requests_total{class="2xx",mount="/hello"})"], 1);
+    EXPECT_EQ(s["gateway_workers{}"], 1);
 }
 
 TEST_F(Metrics, NonMetricsMethodsAndSubpathsAreNotTheEndpoint) {
