@@ -45,6 +45,16 @@ std::string logLevel(std::string_view value) {
     return std::string(value);
 }
 
+/// A path a built-in endpoint answers exactly: "/x..." (not the root), no query, no spaces.
+std::string endpointPath(std::string_view value) {
+    const bool valid = value.empty() || (value.size() > 1 && value.front() == '/' &&
+                                         value.find_first_of("?# \t") == std::string_view::npos);
+    if (!valid)
+        throw std::invalid_argument("expected a path like /metrics, got '" + std::string(value) +
+                                    "'");
+    return std::string(value);
+}
+
 /// Checked here so that a typo is a startup error; the worker parses the text again.
 std::string cidrList(std::string_view value) {
     CidrList::parse(value);
@@ -141,10 +151,10 @@ constexpr SettingSpec kSettings[] = {
      kReload, field<&Settings::stuckShare, numberIn<0, 100>>},
     {"metrics", "PATH", "",
      "serve Prometheus metrics of all workers at PATH (e.g. /metrics; off when empty)", kReload,
-     field<&Settings::metricsPath, text>},
+     field<&Settings::metricsPath, endpointPath>},
     {"metrics-allow", "CIDR", "",
      "clients besides loopback that may read the metrics (comma list of CIDR ranges)", kReload,
-     field<&Settings::metricsAllow, text>},
+     field<&Settings::metricsAllow, cidrList>},
     {"health", "PATH", "",
      "answer PATH with 200 while the worker accepts with its apps loaded, 503 while draining",
      kReload, field<&Settings::healthPath, text>},

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <Poco/Logger.h>
 
@@ -21,6 +22,7 @@
 #include "gateway/net/PoolChannel.h"
 #include "gateway/net/RequestBody.h"
 #include "gateway/obs/AccessLog.h"
+#include "gateway/obs/Metrics.h"
 #include "gateway/route/Router.h"
 
 namespace gateway {
@@ -374,6 +376,10 @@ void Connection::identifyClient(Request& request) {
 void Connection::dispatch(Request& request) {
     request.localAddress = _manager.settings().bind;
     request.localPort = _manager.localPort();
+    if (Metrics* metrics = _manager.metrics()) {
+        metrics->requestStarted();
+        _inFlight = true;
+    }
     route(request, nullptr);
 }
 
@@ -395,9 +401,11 @@ void Connection::route(Request& request, const Handler* after) {
     ResponseWriter::writeHead(head, response, _manager.date().get(), keepAlive,
                               keepAlive && request.versionMinor == 0);
     send(head, response, withBody);
-    _manager.accessLog().record(request, request.remoteAddress, response.status,
-                                withBody ? response.length : 0,
-                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
+    const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
+    const std::uint64_t bytes = withBody ? response.length : 0;
+    _manager.accessLog().record(request, request.remoteAddress, response.status, bytes, micros,
+                                _manager.date().now());
+    countFinished(chosen, response.status, bytes, micros);
     response.reset();
     if (_state == State::Closed) return;
     consume(_parser.consumed());
@@ -482,9 +490,11 @@ void Connection::finishOffload() {
         if (_state != State::Offloaded) drive();
         return;
     }
+    const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
     _manager.accessLog().record(channel.request(), channel.request().remoteAddress,
-                                channel.status(), channel.bytesSent(),
-                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
+                                channel.status(), channel.bytesSent(), micros,
+                                _manager.date().now());
+    countFinished(channel.handler(), channel.status(), channel.bytesSent(), micros);
     if (_bodyRead) {
         _inBegin += static_cast<std::uint32_t>(_parser.consumed());
     } else {
@@ -528,9 +538,17 @@ void Connection::respondError(int status, const Request* request, const char* re
     response.reset();
     send(head, response, false);
     static const Request kUnparsed{};
+    const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
     _manager.accessLog().record(request ? *request : kUnparsed,
                                 request ? request->remoteAddress : peerAddress(), status, 0,
-                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
+                                micros, _manager.date().now());
+    countFinished(nullptr, status, 0, micros);
+}
+
+void Connection::countFinished(const Handler* handler, int status, std::uint64_t bytes,
+                               std::int64_t micros) {
+    if (Metrics* metrics = _manager.metrics())
+        metrics->requestFinished(handler, status, bytes, micros, std::exchange(_inFlight, false));
 }
 
 void Connection::send(std::string_view head, const Response& response, bool withBody) {

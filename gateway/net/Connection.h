@@ -17,6 +17,7 @@
 namespace gateway {
 
 class ConnectionManager;
+class Handler;
 class PoolChannel;
 class RequestBody;
 struct Response;
@@ -75,6 +76,9 @@ private:
     void offload(const Request& request, Response& response, const Handler* handler);
     void finishOffload();
     void respondError(int status, const Request* request, const char* reason);
+    /// Metrics for a finished request (after its access log line).
+    void countFinished(const Handler* handler, int status, std::uint64_t bytes,
+                       std::int64_t micros);
     void send(std::string_view head, const Response& response, bool withBody);
     bool flush();
     bool pendingOutput() const;
@@ -98,6 +102,7 @@ private:
         false;  ///< unread input may follow: half-close and discard before closing
     bool _headTimerArmed = false;
     bool _bodyRead = false;  ///< the loop read this request's body (into _body)
+    bool _inFlight = false;  ///< counted by Metrics::requestStarted, not yet finished
 
     RequestParser _parser;
     UnreadBody _unread;                  ///< body bytes still on the socket (stream, drain)

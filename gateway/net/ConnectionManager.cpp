@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gateway/net/Connection.h"
+#include "gateway/obs/Metrics.h"
 
 namespace gateway {
 namespace {
@@ -57,6 +58,7 @@ void ConnectionManager::adopt(int fd, const sockaddr_in6& peer) {
     }
     connection->managerIndex = _open.size();
     _open.push_back(connection);
+    if (_metrics) _metrics->setOpenConnections(_open.size());
     connection->open(fd, peer, _nowMs);
 }
 
@@ -67,6 +69,7 @@ void ConnectionManager::closed(Connection& connection) {
     _open[connection.managerIndex] = last;
     last->managerIndex = connection.managerIndex;
     _open.pop_back();
+    if (_metrics) _metrics->setOpenConnections(_open.size());
     _closing.push_back(&connection);
 }
 

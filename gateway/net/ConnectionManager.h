@@ -22,6 +22,7 @@ namespace gateway {
 class AccessLog;
 class Connection;
 class HandlerPool;
+class Metrics;
 class Router;
 
 /// Owns a worker's connections and what they share: the scratch Request/Response (one request is
@@ -37,6 +38,9 @@ public:
     /// Where offloaded requests run (set by the worker when it has handlers that offload).
     void setHandlerPool(HandlerPool* pool) { _pool = pool; }
     HandlerPool* handlerPool() { return _pool; }
+    /// Where requests and connections are counted (nullptr: metrics are off).
+    void setMetrics(Metrics* metrics) { _metrics = metrics; }
+    Metrics* metrics() { return _metrics; }
     /// The listener's port, for SERVER_PORT.
     void setLocalPort(std::uint16_t port) { _localPort = port; }
     std::uint16_t localPort() const { return _localPort; }
@@ -99,6 +103,7 @@ private:
     std::int64_t _nowMs;
     bool _shuttingDown = false;
     HandlerPool* _pool = nullptr;
+    Metrics* _metrics = nullptr;
     std::uint16_t _localPort = 0;
 
     TimeoutList _headTimeouts;

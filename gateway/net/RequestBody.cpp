@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
+
+#include "gateway/obs/Metrics.h"
 
 namespace gateway {
 namespace {
@@ -58,6 +61,8 @@ void RequestBody::start(const Request& request, std::uint64_t limit, bool store,
     // A Content-Length body that fits gets one allocation of its size; one that does not goes
     // to the file from its first byte.
     _inMemory = _chunked || _remaining <= memoryLimit;
+    _counted = _store;  // a buffered body counts in the metrics until clear()
+    if (_counted) Metrics::bodyStarted();
     if (store && !_chunked && _inMemory && _remaining > 0) {
         _memoryCapacity = static_cast<std::size_t>(_remaining);
         _memory = std::make_unique_for_overwrite<char[]>(_memoryCapacity);
@@ -113,6 +118,7 @@ std::span<char> RequestBody::space() {
 
 RequestBody::Status RequestBody::commit(std::size_t bytes) {
     _size += bytes;
+    Metrics::bodyStored(bytes);  // space() is offered only for stored bodies
     _remaining -= bytes;
     if (_remaining == 0) _status = Status::Done;
     return _status;
@@ -122,6 +128,7 @@ bool RequestBody::append(std::string_view data) {
     const std::uint64_t stored = _size;
     _size += data.size();
     if (!_store || data.empty()) return true;
+    Metrics::bodyStored(data.size());
     if (_inMemory && _size <= _memoryLimit) {
         if (_size > _memoryCapacity) {  // a chunked body: grow by doubling, up to the limit
             const std::size_t grown = std::min<std::size_t>(
@@ -170,6 +177,7 @@ std::ptrdiff_t RequestBody::read(void* buffer, std::size_t capacity) {
 }
 
 void RequestBody::clear() {
+    if (std::exchange(_counted, false)) Metrics::bodyReleased(_size);
     if (_file >= 0) ::close(_file);
     _file = -1;
     _memory.reset();

@@ -67,6 +67,7 @@ private:
     ChunkedDecoder _decoder;
     bool _chunked = false;
     bool _store = false;
+    bool _counted = false;  ///< counted by Metrics::bodyStarted, not yet released
     Status _status = Status::Done;
     std::uint64_t _remaining = 0;  ///< Content-Length bytes still to come
     std::uint64_t _limit = 0;

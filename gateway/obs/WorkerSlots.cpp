@@ -14,7 +14,8 @@
 namespace gateway {
 namespace {
 
-WorkerSlot* attachedSlot = nullptr;  ///< this worker's slot (set once, after the fork)
+WorkerSlots* ownRegion = nullptr;  ///< the region this worker attached to (after the fork)
+WorkerSlot* ownSlot = nullptr;     ///< this worker's slot
 thread_local AppActivity* threadActivity = nullptr;
 thread_local bool threadClaimed = false;
 
@@ -29,10 +30,10 @@ void copyField(char (&field)[N], std::string_view text) {
 }
 
 AppActivity* activityOfThisThread() {
-    if (!threadClaimed && attachedSlot) {
+    if (!threadClaimed && ownSlot) {
         threadClaimed = true;
-        const std::uint32_t index = attachedSlot->claimed.fetch_add(1, std::memory_order_relaxed);
-        if (index < WorkerSlot::kThreads) threadActivity = &attachedSlot->threads[index];
+        const std::uint32_t index = ownSlot->claimed.fetch_add(1, std::memory_order_relaxed);
+        if (index < WorkerSlot::kThreads) threadActivity = &ownSlot->threads[index];
     }
     return threadActivity;
 }
@@ -50,24 +51,27 @@ std::string ActivityReport::describe() const {
 }
 
 WorkerSlots::WorkerSlots() {
-    void* region = ::mmap(nullptr, sizeof(WorkerSlot) * kSlots, PROT_READ | PROT_WRITE,
+    void* region = ::mmap(nullptr, sizeof(Region), PROT_READ | PROT_WRITE,
                           MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (region == MAP_FAILED)
         throw std::system_error(errno, std::generic_category(), "mmap worker slots");
-    _slots = static_cast<WorkerSlot*>(region);  // zero pages: every atomic starts at 0
+    _region = static_cast<Region*>(region);  // zero pages: every atomic starts at 0
     _used.assign(kSlots, false);
 }
 
 WorkerSlots::~WorkerSlots() {
-    ::munmap(_slots, sizeof(WorkerSlot) * kSlots);
+    ::munmap(_region, sizeof(Region));
 }
 
-int WorkerSlots::claim() {
+int WorkerSlots::claim(unsigned generation) {
     const auto free = std::find(_used.begin(), _used.end(), false);
     if (free == _used.end()) return -1;
     const int index = static_cast<int>(free - _used.begin());
     *free = true;
-    WorkerSlot& slot = _slots[index];
+    if (static_cast<std::uint32_t>(index) >= _region->master.slotsUsed.load())
+        _region->master.slotsUsed.store(index + 1, std::memory_order_release);
+    WorkerSlot& slot = _region->slots[index];
+    slot.counters.generation.store(generation, std::memory_order_relaxed);
     slot.pid.store(0, std::memory_order_relaxed);
     slot.claimed.store(0, std::memory_order_relaxed);
     for (AppActivity& activity : slot.threads) {
@@ -78,7 +82,15 @@ int WorkerSlots::claim() {
 }
 
 void WorkerSlots::release(int index) {
-    if (index >= 0 && static_cast<std::size_t>(index) < kSlots) _used[index] = false;
+    if (index < 0 || static_cast<std::size_t>(index) >= kSlots) return;
+    _used[index] = false;
+    // The worker is gone: what it had open or in flight is not any more. Counters stay.
+    WorkerCounters& counters = _region->slots[index].counters;
+    for (auto* gauge : {&counters.inFlight, &counters.openConnections, &counters.bodyConnections,
+                        &counters.bodyBytes})
+        gauge->store(0, std::memory_order_relaxed);
+    counters.appCount.store(0, std::memory_order_relaxed);
+    counters.generation.store(0, std::memory_order_relaxed);
 }
 
 std::vector<ActivityReport> WorkerSlots::inAppCode(const WorkerSlot& slot) {
@@ -112,9 +124,25 @@ std::vector<ActivityReport> WorkerSlots::inAppCode(const WorkerSlot& slot) {
     return reports;
 }
 
-void WorkerSlots::attach(WorkerSlot* slot) noexcept {
-    attachedSlot = slot;
+void WorkerSlots::attach(WorkerSlots& slots, int index) noexcept {
+    ownRegion = &slots;
+    ownSlot = &slots.slot(index);
     threadActivity = nullptr;  // the forking thread's claim belonged to the master
+    threadClaimed = false;
+}
+
+WorkerSlots* WorkerSlots::attachedRegion() noexcept {
+    return ownRegion;
+}
+
+WorkerSlot* WorkerSlots::attachedSlot() noexcept {
+    return ownSlot;
+}
+
+void WorkerSlots::detach() noexcept {
+    ownRegion = nullptr;
+    ownSlot = nullptr;
+    threadActivity = nullptr;
     threadClaimed = false;
 }
 

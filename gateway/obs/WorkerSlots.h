@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/obs/Counters.h"
+
 namespace gateway {
 
 /// What one thread of a worker is doing in app code, kept where the master can read it: which
@@ -48,10 +50,12 @@ struct WorkerSlot {
     std::atomic<pid_t> pid{0};
     std::atomic<std::uint32_t> claimed{0};
     AppActivity threads[kThreads];
+    WorkerCounters counters;  ///< metrics: outlive the worker (see Counters.h)
 };
 
 /// The shared memory the master maps before forking, one WorkerSlot per worker that may live at
-/// once. The master hands each worker a free slot; the worker attach()es to it after the fork.
+/// once, plus the master's own counters. The master hands each worker a free slot; the worker
+/// attach()es to it after the fork. Workers read every slot too (the metrics endpoint sums them).
 class WorkerSlots {
 public:
     static constexpr std::size_t kSlots = 512;
@@ -61,18 +65,39 @@ public:
     WorkerSlots(const WorkerSlots&) = delete;
     WorkerSlots& operator=(const WorkerSlots&) = delete;
 
-    /// Master: a cleared slot for a worker about to be forked, or -1 when none is free.
-    int claim();
-    /// Master: the slot's worker is gone; its slot may be reused.
+    /// Master: a cleared slot for a worker of `generation` about to be forked, or -1 when none
+    /// is free. The slot's metric counters are kept: the new worker adds to them.
+    int claim(unsigned generation = 0);
+    /// Master: the slot's worker is gone; its slot may be reused (its gauges read 0 from now).
     void release(int index);
-    WorkerSlot& slot(int index) { return _slots[index]; }
-    const WorkerSlot& slot(int index) const { return _slots[index]; }
+    WorkerSlot& slot(int index) { return _region->slots[index]; }
+    const WorkerSlot& slot(int index) const { return _region->slots[index]; }
+    /// Slots ever claimed: the ones a reader of the counters needs to look at.
+    std::size_t slotsUsed() const {
+        return _region->master.slotsUsed.load(std::memory_order_acquire);
+    }
+
+    /// Master: a worker was replaced (counted in gateway_worker_restarts_total).
+    void countRestart(RestartCause cause) {
+        _region->master.restarts[static_cast<std::size_t>(cause)].fetch_add(
+            1, std::memory_order_relaxed);
+    }
+    /// Master: the generation serving now.
+    void setGeneration(unsigned id) {
+        _region->master.generation.store(id, std::memory_order_relaxed);
+    }
+    const MasterCounters& master() const { return _region->master; }
 
     /// Master: the threads of `slot` that are in app code now.
     static std::vector<ActivityReport> inAppCode(const WorkerSlot& slot);
 
-    /// Worker, after the fork: the calling process writes its activity to `slot`.
-    static void attach(WorkerSlot* slot) noexcept;
+    /// Worker, after the fork: the calling process writes its activity to slot `index`.
+    static void attach(WorkerSlots& slots, int index) noexcept;
+    /// Worker: the region and slot attach() named; nullptr when none (a single-process gateway).
+    static WorkerSlots* attachedRegion() noexcept;
+    static WorkerSlot* attachedSlot() noexcept;
+    /// Forget the attached slot (tests).
+    static void detach() noexcept;
 
     /// Brackets a call into app code on the calling thread; does nothing when no slot is attached
     /// (a single-process gateway, unit tests).
@@ -92,7 +117,11 @@ public:
     static std::int64_t monotonicMs() noexcept;
 
 private:
-    WorkerSlot* _slots = nullptr;
+    struct Region {
+        MasterCounters master;
+        WorkerSlot slots[kSlots];
+    };
+    Region* _region = nullptr;
     std::vector<bool> _used;
 };
 

@@ -208,6 +208,7 @@ void Supervisor::onReady(pid_t pid) {
                countOf(*_current, true) >= _current->wanted) {
         _started = true;
         _current->servingSinceMs = WorkerSlots::monotonicMs();
+        _slots.setGeneration(_current->id);
         if (_onReady) _onReady();
         if (std::exchange(_reloadAgain, false)) reload("asked for while starting");
     }
@@ -216,10 +217,14 @@ void Supervisor::onReady(pid_t pid) {
 void Supervisor::promote() {
     // The new generation serves: the others stop accepting, finish what they have and exit.
     for (WorkerProcess& worker : _workers)
-        if (worker.generation != _next && !worker.draining) drain(worker);
+        if (worker.generation != _next && !worker.draining) {
+            drain(worker);
+            _slots.countRestart(RestartCause::Reload);
+        }
     _previous = _next->restored ? nullptr : _current;
     _current = std::move(_next);
     _current->servingSinceMs = WorkerSlots::monotonicMs();
+    _slots.setGeneration(_current->id);
     logger().notice("generation " + std::to_string(_current->id) + " serving with " +
                     std::to_string(_current->wanted) + " worker(s)" +
                     (_previous ? "; generation " + std::to_string(_previous->id) + " draining"
@@ -262,6 +267,7 @@ void Supervisor::onExit(WorkerProcess worker, int status) {
                                              : worker.ready && WEXITSTATUS(status) != 0;
     std::string what = name + " " + describe(status);
     if (crashed) {
+        _slots.countRestart(RestartCause::Crash);
         const std::string serving = attribution(worker.slot);
         what += serving.empty() ? " (not in app code)" : " while serving " + serving;
     }
@@ -358,7 +364,7 @@ std::shared_ptr<Generation> Supervisor::newGeneration(std::shared_ptr<const Sett
 }
 
 void Supervisor::spawn(const std::shared_ptr<Generation>& generation, pid_t replaces) {
-    const int slot = _slots.claim();
+    const int slot = _slots.claim(generation->id);
     if (slot < 0) {
         logger().error("no free worker slot: not starting another worker");
         return;
@@ -380,7 +386,7 @@ void Supervisor::spawn(const std::shared_ptr<Generation>& generation, pid_t repl
         ::close(_signalFd);
         ::close(_readyRead);
         _watcher.reset();
-        WorkerSlots::attach(&_slots.slot(slot));
+        WorkerSlots::attach(_slots, slot);
         _slots.slot(slot).pid.store(::getpid(), std::memory_order_relaxed);
         int code = 0;
         const int readyFd = _readyWrite;
@@ -513,6 +519,7 @@ void Supervisor::checkStuck() {
                        std::to_string(stuck) + " of " + std::to_string(threads) +
                        " handler thread(s) stuck (" + where + "); replacing it");
         worker.replaced = true;
+        _slots.countRestart(RestartCause::Stuck);
         const pid_t pid = worker.pid;
         spawn(worker.generation, pid);  // may reallocate _workers: `worker` is not used after
     }

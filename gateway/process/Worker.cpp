@@ -18,6 +18,9 @@
 #include "gateway/net/HandlerPool.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/AccessLog.h"
+#include "gateway/obs/Metrics.h"
+#include "gateway/obs/MetricsHandler.h"
+#include "gateway/obs/WorkerSlots.h"
 #include "gateway/route/Router.h"
 #include "gateway/static/MimeTypes.h"
 #include "gateway/static/StaticHandler.h"
@@ -52,7 +55,9 @@ public:
           listener(loop, connections, socket.fd()) {
         connections.setLocalPort(socket.port());
         apps.load();
+        if (!settings.metricsPath.empty()) mountMetrics();
         apps.mountInto(router.mounts());
+        if (metrics) countMounts();
         if (!apps.hosts().empty()) {
             pool = std::make_unique<HandlerPool>(settings.threads);
             connections.setHandlerPool(pool.get());
@@ -91,6 +96,33 @@ public:
         }
     }
 
+    /// The metrics endpoint, before the apps (an app on the same path is a startup error). A
+    /// worker under a master counts into its slot of the master's region; a single-process
+    /// gateway maps a region of its own.
+    void mountMetrics() {
+        WorkerSlots* region = WorkerSlots::attachedRegion();
+        WorkerSlot* slot = WorkerSlots::attachedSlot();
+        if (!region) {
+            ownSlots = std::make_unique<WorkerSlots>();
+            slot = &ownSlots->slot(ownSlots->claim(1));
+            ownSlots->setGeneration(1);
+            region = ownSlots.get();
+        }
+        metricsHandler =
+            std::make_unique<MetricsHandler>(*region, CidrList::parse(settings.metricsAllow));
+        router.mounts().add(settings.metricsPath, *metricsHandler);
+        metrics = std::make_unique<Metrics>(slot->counters);
+    }
+
+    void countMounts() {
+        for (const MountTable::Mount& mount : router.mounts().mounts())
+            metrics->addMount(mount.prefix, mount.handler);
+        for (const auto& host : apps.hosts())
+            metrics->addApp(host->instance().app().name(), host->instance().app().version(),
+                            host->instance().mount());
+        connections.setMetrics(metrics.get());
+    }
+
     void beginShutdown() {
         if (shutdownDeadlineMs) return;
         logger.information("shutting down: finishing in-flight requests");
@@ -123,6 +155,9 @@ public:
     Poco::Logger& logger = Poco::Logger::get("gateway");
     EventLoop loop;
     AccessLog accessLog;
+    std::unique_ptr<WorkerSlots> ownSlots;  ///< single process with metrics: its own region
+    std::unique_ptr<MetricsHandler> metricsHandler;
+    std::unique_ptr<Metrics> metrics;  ///< outlives the connections (their bodies count in it)
     StaticHandler staticFiles;
     AppRegistry apps;
     Router router;

@@ -13,9 +13,9 @@ protected:
     void SetUp() override {
         _index = _slots.claim();
         ASSERT_GE(_index, 0);
-        WorkerSlots::attach(&_slots.slot(_index));
+        WorkerSlots::attach(_slots, _index);
     }
-    void TearDown() override { WorkerSlots::attach(nullptr); }
+    void TearDown() override { WorkerSlots::detach(); }
 
     WorkerSlots _slots;
     int _index = -1;
@@ -65,7 +65,7 @@ TEST_F(WorkerSlotsTest, AReleasedSlotIsClearedForTheNextWorker) {
 }
 
 TEST(WorkerSlotsDetached, ScopeWithoutASlotDoesNothing) {
-    WorkerSlots::attach(nullptr);
+    WorkerSlots::detach();
     WorkerSlots::Scope scope("app", "/x", "GET", "/x", 0);  // no crash, nothing to write to
     SUCCEED();
 }
