@@ -43,6 +43,12 @@ std::string logLevel(std::string_view value) {
     return std::string(value);
 }
 
+std::string accessLogFormat(std::string_view value) {
+    if (value != "combined" && value != "json")
+        throw std::invalid_argument("expected combined or json, got '" + std::string(value) + "'");
+    return std::string(value);
+}
+
 /// Larger buffers are clamped: past 1g the temporary file is the better home anyway.
 std::uint64_t bufferSize(std::string_view value) {
     return std::min<std::uint64_t>(parseSize(value), 1ull << 30);
@@ -140,9 +146,9 @@ constexpr SettingSpec kSettings[] = {
     {"health", "PATH", "",
      "answer PATH with 200 while the worker accepts with its apps loaded, 503 while draining",
      kReload, field<&Settings::healthPath, text>},
-    {"access-log-format", "FORMAT", "combined",
+    {"access-log-format", "combined|json", "combined",
      "access log lines: combined (Combined Log Format + microseconds) or json", kReload,
-     field<&Settings::accessLogFormat, text>},
+     field<&Settings::accessLogFormat, accessLogFormat>},
     {"error-log", "FILE", "-", "error log: a file, '-' = stderr, or syslog", kRestart,
      field<&Settings::errorLog, text>},
     {"trusted-proxies", "CIDR", "",

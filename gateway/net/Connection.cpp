@@ -253,6 +253,7 @@ Connection::Progress Connection::readBody() {
     Request& request = _manager.scratchRequest();  // other connections used it meanwhile
     _parser.reset();
     _parser.parse({_in.get() + _inBegin, _inEnd - _inBegin}, request);
+    identify(request);  // parsed again: a client's id views the buffer, a generated one is new
     dispatch(request);
     return _state == State::Closed || _state == State::Offloaded ? Progress::Stop
                                                                  : Progress::Continue;
@@ -307,10 +308,15 @@ int Connection::checkBeforeRouting(const Request& request, const char*& reason) 
     return 0;
 }
 
+void Connection::identify(Request& request) {
+    _manager.requestIds().assign(request.id, request.value("X-Request-Id"));
+}
+
 void Connection::handleRequest(Request& request) {
     _requestStartUs = EventLoop::nowUs();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
+    identify(request);
 
     const char* reason = "";
     if (const int status = checkBeforeRouting(request, reason)) {
@@ -379,9 +385,10 @@ void Connection::route(Request& request, const Handler* after) {
     ResponseWriter::writeHead(head, response, _manager.date().get(), keepAlive,
                               keepAlive && request.versionMinor == 0);
     send(head, response, withBody);
-    _manager.accessLog().record(request, peerAddress(), response.status,
-                                withBody ? response.length : 0,
-                                EventLoop::nowUs() - _requestStartUs, _manager.date().now());
+    const HandlerLabel served = chosen ? chosen->label() : HandlerLabel{};
+    _manager.accessLog().record(
+        request, peerAddress(), response.status, withBody ? response.length : 0,
+        EventLoop::nowUs() - _requestStartUs, _manager.date().now(), served.mount, served.app);
     response.reset();
     if (_state == State::Closed) return;
     consume(_parser.consumed());
@@ -466,9 +473,10 @@ void Connection::finishOffload() {
         if (_state != State::Offloaded) drive();
         return;
     }
+    const HandlerLabel served = channel.handler() ? channel.handler()->label() : HandlerLabel{};
     _manager.accessLog().record(channel.request(), peerAddress(), channel.status(),
                                 channel.bytesSent(), EventLoop::nowUs() - _requestStartUs,
-                                _manager.date().now());
+                                _manager.date().now(), served.mount, served.app);
     if (_bodyRead) {
         _inBegin += static_cast<std::uint32_t>(_parser.consumed());
     } else {
