@@ -1,11 +1,18 @@
 #include "gateway/obs/JsonString.h"
 
-#include <cstdint>
+#include <array>
 
 namespace gateway {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+
+/// The bytes copied as they are: printable ASCII but '"' and '\'.
+constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7F; ++c) plain[c] = c != '"' && c != '\\';
+    return plain;
+}();
 
 bool continuation(unsigned char c) {
     return (c & 0xC0) == 0x80;
@@ -47,12 +54,11 @@ void appendJsonString(std::string& out, std::string_view text) {
     out.push_back('"');
     std::size_t plain = 0;  // start of the run of bytes copied as they are
     std::size_t i = 0;
-    while (i < text.size()) {
+    const std::size_t size = text.size();
+    while (i < size) {
+        while (i < size && kPlain[static_cast<unsigned char>(text[i])]) ++i;
+        if (i == size) break;
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-            ++i;
-            continue;
-        }
         if (c >= 0x80) {
             if (const std::size_t length = utf8Length(text, i)) {
                 i += length;
