@@ -7,10 +7,8 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
@@ -24,12 +22,12 @@
 #include <stdexcept>
 
 #include "gateway/app/SignalCommand.h"
-#include "gateway/app/StderrChannel.h"
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginCheck.h"
 #include "gateway/apps/PluginSet.h"
 #include "gateway/config/SettingsTable.h"
 #include "gateway/net/Listener.h"
+#include "gateway/obs/ErrorLog.h"
 #include "gateway/process/Supervisor.h"
 #include "gateway/process/Worker.h"
 
@@ -209,17 +207,6 @@ void GatewayApplication::checkDocroot(const Settings& settings) {
         throw std::invalid_argument("docroot '" + settings.docroot + "' is not a directory");
 }
 
-void GatewayApplication::setUpLogging(const std::string& level) const {
-    Poco::AutoPtr<Poco::PatternFormatter> formatter(
-        new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%P] [%p] %t"));
-    Poco::AutoPtr<Poco::FormattingChannel> channel(
-        new Poco::FormattingChannel(formatter, new StderrChannel));
-    Poco::Logger::root().setChannel(channel);
-    Poco::Logger::root().setLevel(level);
-    Poco::Logger::get("gateway").setChannel(channel);
-    Poco::Logger::get("gateway").setLevel(level);
-}
-
 int GatewayApplication::main(const std::vector<std::string>& args) {
     if (_helpRequested) {
         Poco::Util::HelpFormatter help(options());
@@ -255,7 +242,12 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
     if (pluginCheck) return checkPlugin(args[1], settings, std::cout);
     if (_checkConfigRequested) return testConfig(settings);
     if (!_signalAction.empty()) return sendSignalCommand(settings, _signalAction);
-    setUpLogging(settings.logLevel);
+    try {
+        ErrorLog::install(settings.errorLog, settings.logLevel);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gateway: %s\n", e.what());
+        return kExitUsage;
+    }
     try {
         return serve(settings);
     } catch (const std::exception& e) {

@@ -35,7 +35,6 @@ private:
     Settings loadSettings() const;
     /// Throws std::invalid_argument unless the docroot is a directory (needed to serve).
     static void checkDocroot(const Settings& settings);
-    void setUpLogging(const std::string& level) const;
     /// -t: the config test; prints what would be served, returns 0 or 2.
     int testConfig(const Settings& settings);
     int serve(const Settings& settings);

@@ -48,6 +48,12 @@ BodyPolicy AppHost::bodyPolicy() const {
             config.bodyLimit};
 }
 
+HandlerLabel AppHost::label() const {
+    const std::string& mount = _instance->mount();
+    return {mount.empty() ? std::string_view("/") : std::string_view(mount),
+            _instance->app().name()};
+}
+
 HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,
                               Response& response) {
     // The connection checked the limit of the mount it routed to first; a request declined on

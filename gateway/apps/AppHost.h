@@ -28,6 +28,7 @@ public:
     HandlerResult handle(const Request& request, std::string_view pathInfo,
                          Response& response) override;
     BodyPolicy bodyPolicy() const override;
+    HandlerLabel label() const override;
 
     const AppInstance& instance() const noexcept { return *_instance; }
     std::shared_ptr<AppInstance> sharedInstance() const noexcept { return _instance; }

@@ -81,6 +81,10 @@ WorkerSlots::Scope AppRequest::track() const {
                               _request->target, deadlineMs);
 }
 
+std::string AppRequest::who() const {
+    return HostApi::requestLabel(&_instance, _request ? _request->id.view() : "");
+}
+
 bool AppRequest::pastDeadline() const {
     return _deadline != std::chrono::steady_clock::time_point{} &&
            std::chrono::steady_clock::now() >= _deadline;
@@ -180,8 +184,7 @@ std::int32_t AppRequest::startResponse(std::uint32_t status, gw_str reason,
     const std::int32_t rc =
         _response.startResponse(status, reason, headers, count, flags, _phase != Phase::Call);
     if (rc == GW_E_INVAL)
-        logger().error(_instance.label() +
-                       ": start_response rejected: " + _response.lastRejection());
+        logger().error(who() + ": start_response rejected: " + _response.lastRejection());
     return rc;
 }
 
@@ -212,7 +215,7 @@ std::int32_t AppRequest::write(const void* data, std::size_t len) {
 void AppRequest::log(std::int32_t level, std::string_view message) {
     if (level < GW_LOG_ERROR || level > GW_LOG_DEBUG)
         _response.lint("GW-L020", "log level " + std::to_string(level));
-    HostApi::logLine(&_instance, level, message);
+    HostApi::logLine(&_instance, level, message, _inScope ? _request->id.view() : "");
 }
 
 void* AppRequest::alloc(std::size_t n) {
@@ -298,23 +301,23 @@ void AppRequest::errorResponse(Response& response, int status) {
 }
 
 void AppRequest::logBodyFailure(std::int32_t rc) {
-    logger().error(_instance.label() + ": body failed: " + HostApi::strerror(rc) + " (" +
-                   std::to_string(rc) + ")");
+    logger().error(who() + ": body failed: " + HostApi::strerror(rc) + " (" + std::to_string(rc) +
+                   ")");
 }
 
 void AppRequest::logFailure(std::int32_t rc, const ResponseState::Verdict& verdict) {
     if (rc == GW_OK) {
-        logger().error(_instance.label() + ": call returned GW_OK without starting a response");
+        logger().error(who() + ": call returned GW_OK without starting a response");
     } else if (_timedOut) {
-        logger().error(_instance.label() + ": request ran past its deadline");
+        logger().error(who() + ": request ran past its deadline");
     } else if (verdict.logError) {
-        std::string line = _instance.label() + ": call failed: " + HostApi::strerror(rc) + " (" +
-                           std::to_string(rc) + ")";
+        std::string line =
+            who() + ": call failed: " + HostApi::strerror(rc) + " (" + std::to_string(rc) + ")";
         if (!_response.lastRejection().empty())
             line.append("; start_response rejected: ").append(_response.lastRejection());
         logger().error(line);
     } else if (logger().information()) {
-        logger().information(_instance.label() + ": request failed: " +
+        logger().information(who() + ": request failed: " +
                              HostApi::strerror(_inputError != GW_OK ? _inputError : rc));
     }
 }
@@ -391,14 +394,14 @@ void AppRequest::streamBody() {
         if (pastDeadline()) {
             _timedOut = true;
             _response.lint("GW-L023", "next ran past the request's deadline");
-            logger().error(_instance.label() + ": body ran past its deadline");
+            logger().error(who() + ": body ran past its deadline");
             _channel->abort();
             return;
         }
         gw_str chunk;
         const std::int32_t next = pullNext(chunk);
         if (next < 0) {
-            logger().error(_instance.label() + ": body failed after the first byte: " +
+            logger().error(who() + ": body failed after the first byte: " +
                            HostApi::strerror(next) + " (" + std::to_string(next) + ")");
             _channel->abort();
             return;

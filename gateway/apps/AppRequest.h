@@ -92,6 +92,8 @@ private:
     void logFailure(std::int32_t rc, const ResponseState::Verdict& verdict);
     void logBodyFailure(std::int32_t rc);
     void flushLint();
+    /// The app and the request, to start a log line: "LABEL [request_id=ID]".
+    std::string who() const;
 
     AppInstance& _instance;
     const Request* _request = nullptr;

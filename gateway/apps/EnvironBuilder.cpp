@@ -108,6 +108,8 @@ void EnvironBuilder::build(const Request& request, const EnvironContext& context
     add(external("gateway.input_terminated"), external("1"));
     if (context.deadlineMs > 0)
         add(external("gateway.deadline"), number(static_cast<std::uint64_t>(context.deadlineMs)));
+    if (const std::string_view id = request.id.view(); !id.empty())
+        add(external("gateway.request_id"), external(id));
 
     _entries.reserve(_slots.size());
     for (const auto& [name, value] : _slots) _entries.emplace_back(resolve(name), resolve(value));

@@ -95,7 +95,14 @@ const AppInstance* HostApi::CurrentInstance::get() noexcept {
     return tCurrent;
 }
 
-void HostApi::logLine(const AppInstance* instance, std::int32_t level, std::string_view message) {
+std::string HostApi::requestLabel(const AppInstance* instance, std::string_view requestId) {
+    std::string label = instance ? instance->label() : std::string("app");
+    if (!requestId.empty()) label.append(" [request_id=").append(requestId).append("]");
+    return label;
+}
+
+void HostApi::logLine(const AppInstance* instance, std::int32_t level, std::string_view message,
+                      std::string_view requestId) {
     Poco::Logger& logger = Poco::Logger::get("gateway");
     const Poco::Message::Priority priority = level <= GW_LOG_ERROR     ? Poco::Message::PRIO_ERROR
                                              : level == GW_LOG_WARNING ? Poco::Message::PRIO_WARNING
@@ -103,7 +110,7 @@ void HostApi::logLine(const AppInstance* instance, std::int32_t level, std::stri
                                                  ? Poco::Message::PRIO_INFORMATION
                                                  : Poco::Message::PRIO_DEBUG;
     if (!logger.is(priority)) return;
-    std::string line = instance ? instance->label() : std::string("app");
+    std::string line = requestLabel(instance, requestId);
     line.append(": ");
     appendEscaped(line, message);
     logger.log(Poco::Message("gateway", line, priority));

@@ -31,8 +31,12 @@ public:
         const AppInstance* _previous;
     };
 
-    /// Writes an app's log line to the gateway log: level per GW_LOG_*, control characters escaped.
-    static void logLine(const AppInstance* instance, std::int32_t level, std::string_view message);
+    /// Writes an app's log line to the gateway log: level per GW_LOG_*, control characters escaped,
+    /// "LABEL [request_id=ID]: message" when the line belongs to a request.
+    static void logLine(const AppInstance* instance, std::int32_t level, std::string_view message,
+                        std::string_view requestId = {});
+    /// "LABEL [request_id=ID]", or the label alone without an id: how a request's lines start.
+    static std::string requestLabel(const AppInstance* instance, std::string_view requestId);
 };
 
 }  // namespace gateway

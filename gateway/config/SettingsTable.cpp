@@ -61,6 +61,17 @@ std::string cidrList(std::string_view value) {
     return std::string(value);
 }
 
+std::string accessLogFormat(std::string_view value) {
+    if (value != "combined" && value != "json")
+        throw std::invalid_argument("expected combined or json, got '" + std::string(value) + "'");
+    return std::string(value);
+}
+
+std::string errorLog(std::string_view value) {
+    if (value.empty()) throw std::invalid_argument("expected a file, - (stderr) or syslog");
+    return std::string(value);
+}
+
 /// Larger buffers are clamped: past 1g the temporary file is the better home anyway.
 std::uint64_t bufferSize(std::string_view value) {
     return std::min<std::uint64_t>(parseSize(value), 1ull << 30);
@@ -158,11 +169,11 @@ constexpr SettingSpec kSettings[] = {
     {"health", "PATH", "",
      "answer PATH with 200 while the worker accepts with its apps loaded, 503 while draining",
      kReload, field<&Settings::healthPath, text>},
-    {"access-log-format", "FORMAT", "combined",
+    {"access-log-format", "combined|json", "combined",
      "access log lines: combined (Combined Log Format + microseconds) or json", kReload,
-     field<&Settings::accessLogFormat, text>},
+     field<&Settings::accessLogFormat, accessLogFormat>},
     {"error-log", "FILE", "-", "error log: a file, '-' = stderr, or syslog", kRestart,
-     field<&Settings::errorLog, text>},
+     field<&Settings::errorLog, errorLog>},
     {"trusted-proxies", "CIDR", "",
      "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma list of CIDR "
      "ranges; none when empty)",

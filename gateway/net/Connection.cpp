@@ -257,6 +257,7 @@ Connection::Progress Connection::readBody() {
     _parser.reset();
     _parser.parse({_in.get() + _inBegin, _inEnd - _inBegin}, request);
     identifyClient(request);
+    identify(request);  // parsed again: a client's id views the buffer, a generated one is new
     dispatch(request);
     return _state == State::Closed || _state == State::Offloaded ? Progress::Stop
                                                                  : Progress::Continue;
@@ -311,11 +312,16 @@ int Connection::checkBeforeRouting(const Request& request, const char*& reason) 
     return 0;
 }
 
+void Connection::identify(Request& request) {
+    _manager.requestIds().assign(request.id, request.value("X-Request-Id"));
+}
+
 void Connection::handleRequest(Request& request) {
     _requestStartUs = EventLoop::nowUs();
     TimeoutList::unlink(_timer);
     _headTimerArmed = false;
     identifyClient(request);
+    identify(request);
 
     const char* reason = "";
     if (const int status = checkBeforeRouting(request, reason)) {
@@ -403,8 +409,9 @@ void Connection::route(Request& request, const Handler* after) {
     send(head, response, withBody);
     const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
     const std::uint64_t bytes = withBody ? response.length : 0;
+    const HandlerLabel served = chosen ? chosen->label() : HandlerLabel{};
     _manager.accessLog().record(request, request.remoteAddress, response.status, bytes, micros,
-                                _manager.date().now());
+                                _manager.date().now(), served.mount, served.app);
     countFinished(chosen, response.status, bytes, micros);
     response.reset();
     if (_state == State::Closed) return;
@@ -491,9 +498,10 @@ void Connection::finishOffload() {
         return;
     }
     const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
+    const HandlerLabel served = channel.handler() ? channel.handler()->label() : HandlerLabel{};
     _manager.accessLog().record(channel.request(), channel.request().remoteAddress,
                                 channel.status(), channel.bytesSent(), micros,
-                                _manager.date().now());
+                                _manager.date().now(), served.mount, served.app);
     countFinished(channel.handler(), channel.status(), channel.bytesSent(), micros);
     if (_bodyRead) {
         _inBegin += static_cast<std::uint32_t>(_parser.consumed());

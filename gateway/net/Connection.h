@@ -67,6 +67,8 @@ private:
     void armBodyTimeout(bool progress);
     void handleRequest(Request& request);
     bool startReadingBody(const Request& request, const BodyPolicy& policy);
+    /// Gives the request its id (the client's X-Request-Id when valid, else a new one).
+    void identify(Request& request);
     void dispatch(Request& request);
     void identifyClient(Request& request);
     int checkBeforeRouting(const Request& request, const char*& reason) const;

@@ -11,6 +11,7 @@
 #include "gateway/http/CidrList.h"
 #include "gateway/http/DateCache.h"
 #include "gateway/http/Request.h"
+#include "gateway/http/RequestId.h"
 #include "gateway/http/RequestParser.h"
 #include "gateway/http/Response.h"
 #include "gateway/net/BufferPool.h"
@@ -59,6 +60,7 @@ public:
     EventLoop& loop() { return _loop; }
     Router& router() { return _router; }
     AccessLog& accessLog() { return _accessLog; }
+    RequestIdGenerator& requestIds() { return _requestIds; }
     const Settings& settings() const { return _settings; }
     const ParserLimits& parserLimits() const { return _parserLimits; }
     /// --trusted-proxies: peers whose X-Forwarded-For/-Proto name the client (empty: nobody).
@@ -90,6 +92,7 @@ private:
     EventLoop& _loop;
     Router& _router;
     AccessLog& _accessLog;
+    RequestIdGenerator _requestIds;  ///< made in the worker, so every worker has its own prefix
     const Settings& _settings;
     ParserLimits _parserLimits;
     CidrList _trustedProxies;

@@ -21,6 +21,7 @@
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginSet.h"
 #include "gateway/net/Listener.h"
+#include "gateway/obs/ErrorLog.h"
 #include "gateway/process/AppsWatcher.h"
 #include "gateway/process/Worker.h"
 
@@ -154,7 +155,8 @@ void Supervisor::onSignal(int sig) {
         case SIGQUIT:
             stop(sig);
             break;
-        case SIGUSR1:
+        case SIGUSR1:  // log rotation: every process reopens its own descriptors
+            ErrorLog::reopen();
             for (const WorkerProcess& worker : _workers) ::kill(worker.pid, SIGUSR1);
             break;
         case SIGHUP:

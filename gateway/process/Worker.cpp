@@ -18,6 +18,7 @@
 #include "gateway/net/HandlerPool.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/AccessLog.h"
+#include "gateway/obs/ErrorLog.h"
 #include "gateway/obs/Metrics.h"
 #include "gateway/obs/MetricsHandler.h"
 #include "gateway/obs/WorkerSlots.h"
@@ -47,7 +48,7 @@ public:
     Parts(const Settings& settings, ListenSocket& socket, std::shared_ptr<const PluginSet> plugins)
         : settings(settings),
           socket(socket),
-          accessLog(settings.accessLog),
+          accessLog(settings.accessLog, AccessLog::formatNamed(settings.accessLogFormat)),
           staticFiles(settings),
           apps(settings, std::move(plugins)),
           router(staticFiles),
@@ -82,6 +83,7 @@ public:
                     break;
                 case SIGUSR1:
                     accessLog.reopen();
+                    ErrorLog::reopen();
                     break;
                 case SIGHUP:
                     // Under a master, SIGHUP is the master's; here there is none to reload.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "gateway/http/Request.h"
 #include "gateway/http/Response.h"
@@ -25,6 +26,12 @@ struct BodyPolicy {
     std::uint64_t limit = 0;  ///< largest body accepted (→ 413); 0 = the server's --max-body
 };
 
+/// Who served a request, for the access log: an app's mount prefix ("/" for the root) and name.
+struct HandlerLabel {
+    std::string_view mount;
+    std::string_view app;
+};
+
 /// The one interface every handler implements. Routing knows no concrete handler.
 class Handler {
 public:
@@ -36,6 +43,8 @@ public:
                                  Response& response) = 0;
     /// Asked before the body is read, for requests that have one.
     virtual BodyPolicy bodyPolicy() const { return {}; }
+    /// Empty for handlers that are not apps (static files).
+    virtual HandlerLabel label() const { return {}; }
 };
 
 }  // namespace gateway

@@ -166,7 +166,11 @@ INSTANTIATE_TEST_SUITE_P(
         UsageErrorCase{"BadSize", {"--max-body", "12q"}, "max-body"},
         UsageErrorCase{"BadLogLevel", {"--log-level", "loud"}, "log-level"},
         UsageErrorCase{"MissingDocroot", {"--docroot", "@/no-such-docroot"}, "no-such-docroot"},
-        UsageErrorCase{"MissingConfigFile", {"--config", "@/no-such.ini"}, "no-such.ini"}),
+        UsageErrorCase{"MissingConfigFile", {"--config", "@/no-such.ini"}, "no-such.ini"},
+        UsageErrorCase{"BadAccessLogFormat", {"--access-log-format", "xml"}, "combined or json"},
+        UsageErrorCase{"UnopenableErrorLog",
+                       {"--error-log", "@/no-such-dir/error.log"},
+                       "cannot open error log"}),
     [](const auto& info) { return info.param.name; });
 
 TEST_F(Cli, PortInUseExitsOneNamingThePort) {

@@ -62,6 +62,8 @@ struct TestRequest {
     std::size_t bodyLimit = 0;
     /// gateway.deadline value, if any.
     std::string deadline;
+    /// gateway.request_id (the real host takes a valid X-Request-Id or generates one).
+    std::string requestId = "test-request-id";
     std::string remoteAddr = "127.0.0.1";
     std::string remotePort = "40000";
     std::string serverPort = "8080";
@@ -643,6 +645,7 @@ inline void AppRunner::Exchange::buildEnviron() {
     add("gateway.multiprocess", "0");
     add("gateway.input_terminated", "1");
     if (!request.deadline.empty()) add("gateway.deadline", request.deadline);
+    add("gateway.request_id", request.requestId);
 }
 
 /// Commit the head ("first byte"): decide the framing.

@@ -6,6 +6,7 @@
 #include "gateway/apps/EnvironBuilder.h"
 #include "gateway/config/Settings.h"
 #include "gateway/http/PathNormalizer.h"
+#include "gateway/http/RequestId.h"
 #include "gateway/http/RequestParser.h"
 
 namespace gateway {
@@ -37,6 +38,8 @@ TEST_P(EnvironTable, Build) {
     ASSERT_EQ(parser.parse(raw, request), RequestParser::Status::Complete);
     request.remoteAddress = "::1";
     request.remotePort = 54321;
+    RequestIdGenerator ids(0x0123456789abcdefull);
+    ids.assign(request.id, request.value("X-Request-Id"));
 
     std::string raw_path(request.path.substr(std::string_view(c.mount).size()));
     std::string pathInfo;
@@ -86,8 +89,9 @@ const EnvironCase kEnvirons[] = {
       {"gateway.version", "1.0"},
       {"gateway.multithread", "1"},
       {"gateway.multiprocess", "0"},
-      {"gateway.input_terminated", "1"}},
-     {"CONTENT_TYPE", "CONTENT_LENGTH", "gateway.deadline"}},
+      {"gateway.input_terminated", "1"},
+      {"gateway.request_id", "0123456789abcdef0000000000000000"}},
+     {"CONTENT_TYPE", "CONTENT_LENGTH", "gateway.deadline", "HTTP_X_REQUEST_ID"}},
     {"MountRoot",
      "GET /echo HTTP/1.1\r\nHost: h\r\n\r\n",
      "/echo",
@@ -138,6 +142,16 @@ const EnvironCase kEnvirons[] = {
      "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
      "",
      {{"gateway.deadline", "1700000000123"}},
+     {}},
+    {"ClientRequestIdKept",
+     "GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: 3f2a-b9/x=:~+_.\r\n\r\n",
+     "",
+     {{"gateway.request_id", "3f2a-b9/x=:~+_."}, {"HTTP_X_REQUEST_ID", "3f2a-b9/x=:~+_."}},
+     {}},
+    {"InvalidClientRequestIdReplaced",
+     "GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: a b\r\n\r\n",
+     "",
+     {{"gateway.request_id", "0123456789abcdef0000000000000000"}, {"HTTP_X_REQUEST_ID", "a b"}},
      {}},
 };
 

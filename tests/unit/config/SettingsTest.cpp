@@ -94,6 +94,30 @@ TEST(Settings, BadValueNamesTheSetting) {
     EXPECT_THROW(settings.set("workers", "many"), std::invalid_argument);
 }
 
+TEST(Settings, AccessLogFormatIsCombinedOrJson) {
+    Settings settings;
+    EXPECT_EQ(settings.accessLogFormat, "combined");
+    settings.set("access-log-format", "json");
+    EXPECT_EQ(settings.accessLogFormat, "json");
+    for (const char* bad : {"JSON", "clf", "", "combined,json"}) {
+        try {
+            settings.set("access-log-format", bad);
+            ADD_FAILURE() << "accepted '" << bad << "'";
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find("expected combined or json"), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+TEST(Settings, ErrorLogMustNameADestination) {
+    Settings settings;
+    EXPECT_EQ(settings.errorLog, "-");
+    settings.set("error-log", "syslog");
+    EXPECT_EQ(settings.errorLog, "syslog");
+    EXPECT_THROW(settings.set("error-log", ""), std::invalid_argument);
+}
+
 TEST(Settings, UnknownNameIsRejected) {
     Settings settings;
     EXPECT_FALSE(Settings::isKnown("prot"));
