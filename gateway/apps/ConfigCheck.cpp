@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,9 @@ std::string mountLine(const AppInstance& instance) {
     // Nothing found here is an event of the running server: it goes to the pipe, not the log
     // (level 0 silences every logger of this process, plugins' api->log lines too).
     Poco::Logger::setLevel("", 0);
+    // During a reload the running workers serve on the same cores: a throwaway check yields to
+    // them (it gets done in their idle time, well within its timeout).
+    ::setpriority(PRIO_PROCESS, 0, 10);
     ReportPipe report(fd);
     {
         const std::shared_ptr<const PluginSet> borrowed(&plugins, [](const PluginSet*) {});
