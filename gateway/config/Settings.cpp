@@ -141,6 +141,8 @@ void Settings::validate() const {
           std::pair{"write-timeout", writeTimeout}, std::pair{"body-timeout", bodyTimeout}})
         if (value.count() <= 0)
             throw std::invalid_argument(std::string(name) + " must be greater than 0");
+    if (!healthPath.empty() && healthPath == metricsPath)
+        throw std::invalid_argument("health and metrics must not share the path " + healthPath);
 }
 
 }  // namespace gateway

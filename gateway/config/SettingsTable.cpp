@@ -50,8 +50,8 @@ std::string endpointPath(std::string_view value) {
     const bool valid = value.empty() || (value.size() > 1 && value.front() == '/' &&
                                          value.find_first_of("?# \t") == std::string_view::npos);
     if (!valid)
-        throw std::invalid_argument("expected a path like /metrics, got '" + std::string(value) +
-                                    "'");
+        throw std::invalid_argument("expected a path like /metrics or /healthz, got '" +
+                                    std::string(value) + "'");
     return std::string(value);
 }
 
@@ -168,7 +168,7 @@ constexpr SettingSpec kSettings[] = {
      field<&Settings::metricsAllow, cidrList>},
     {"health", "PATH", "",
      "answer PATH with 200 while the worker accepts with its apps loaded, 503 while draining",
-     kReload, field<&Settings::healthPath, text>},
+     kReload, field<&Settings::healthPath, endpointPath>},
     {"access-log-format", "combined|json", "combined",
      "access log lines: combined (Combined Log Format + microseconds) or json", kReload,
      field<&Settings::accessLogFormat, accessLogFormat>},

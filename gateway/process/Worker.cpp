@@ -19,6 +19,7 @@
 #include "gateway/net/Listener.h"
 #include "gateway/obs/AccessLog.h"
 #include "gateway/obs/ErrorLog.h"
+#include "gateway/obs/HealthHandler.h"
 #include "gateway/obs/Metrics.h"
 #include "gateway/obs/MetricsHandler.h"
 #include "gateway/obs/WorkerSlots.h"
@@ -57,6 +58,9 @@ public:
         connections.setLocalPort(socket.port());
         apps.load();
         if (!settings.metricsPath.empty()) mountMetrics();
+        // A mount like the metrics: the longest prefix wins, so it answers ahead of an app on
+        // "/"; an app on the very same path is a startup error.
+        if (!settings.healthPath.empty()) router.mounts().add(settings.healthPath, health);
         apps.mountInto(router.mounts());
         if (metrics) countMounts();
         if (!apps.hosts().empty()) {
@@ -131,6 +135,7 @@ public:
         shutdownDeadlineMs = EventLoop::nowMs() + settings.shutdownGrace.count();
         listener.stop();
         socket.close();
+        health.drain();
         connections.shutdown();
     }
 
@@ -160,6 +165,7 @@ public:
     std::unique_ptr<WorkerSlots> ownSlots;  ///< single process with metrics: its own region
     std::unique_ptr<MetricsHandler> metricsHandler;
     std::unique_ptr<Metrics> metrics;  ///< outlives the connections (their bodies count in it)
+    HealthHandler health;              ///< mounted only with --health
     StaticHandler staticFiles;
     AppRegistry apps;
     Router router;

@@ -109,9 +109,6 @@ protected:
         if (!_balancerBinary) GTEST_SKIP() << "nginx not installed (optional: bench/ uses it)";
         fs::create_directories(docroot());
         writeFile(docroot() / "index.html", "static");
-        // HAProxy's check asks for /healthz, answered by --health; the file stands in for it
-        // where the endpoint is not built, so the test checks the shipped file unchanged.
-        writeFile(docroot() / "healthz", "ok\n");
     }
 
     void TearDown() override {

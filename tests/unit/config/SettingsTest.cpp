@@ -135,6 +135,22 @@ TEST(Settings, ValidateRejectsZeroTimeouts) {
     EXPECT_THROW(settings.validate(), std::invalid_argument);
 }
 
+TEST(Settings, EndpointPathsAreAbsoluteAndDistinct) {
+    Settings settings;
+    for (const char* bad : {"healthz", "/", "/healthz?x", "/health z"}) {
+        EXPECT_THROW(settings.set("health", bad), std::invalid_argument) << bad;
+        EXPECT_THROW(settings.set("metrics", bad), std::invalid_argument) << bad;
+    }
+    settings.set("health", "/status");
+    settings.set("metrics", "/metrics");
+    EXPECT_NO_THROW(settings.validate());
+    settings.set("metrics", "/status");
+    EXPECT_THROW(settings.validate(), std::invalid_argument);
+    settings.set("health", "");
+    settings.set("metrics", "");
+    EXPECT_NO_THROW(settings.validate()) << "both off is no clash";
+}
+
 TEST(Settings, BodyLimitsDefaultLikeModReqtimeout) {
     const Settings settings;
     EXPECT_EQ(settings.bodyTimeout.count(), 15000);
