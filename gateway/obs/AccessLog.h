@@ -12,7 +12,7 @@ namespace gateway {
 /// One line per request, in one of two formats (--access-log-format):
 ///   combined: Combined Log Format plus the request time in microseconds
 ///     127.0.0.1 - - [25/Nov/2026:13:55:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/7.88.1" 143
-///   json: one JSON object per line (README "Access log" lists the fields)
+///   json: one JSON object per line (docs/operating.md "Logs" lists the fields)
 ///     {"time":"2026-11-25T13:55:00.123Z","remote_addr":"127.0.0.1","method":"GET",...}
 /// Lines are collected in a buffer and written with one write(2) when it fills or on flush()
 /// (the loop flushes once a second and at exit), so logging costs no syscall and, once the
