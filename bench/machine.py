@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-from scenarios import BY_ID
+from scenarios import BY_ID, OBSERVED
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -86,7 +86,7 @@ class Tools:
                 self.gateway_problem = f"cmake configure failed (see {self.build_log})"
             cache_text = open(cache).read() if os.path.exists(cache) else ""
         jobs = f"-j{os.cpu_count()}"
-        wanted = "gateway" in options.servers
+        wanted = "gateway" in options.servers or OBSERVED in options.servers
         if os.environ.get("GATEWAY_BIN"):
             self.gateway = os.environ["GATEWAY_BIN"]
         elif wanted and not self.gateway_problem:
@@ -208,7 +208,7 @@ def server_version(name, tools):
             return ""
         return ((done.stdout + done.stderr).splitlines() or [""])[0]
 
-    if name == "gateway":
+    if name in ("gateway", OBSERVED):
         if tools.gateway and os.access(tools.gateway, os.X_OK):
             return "/".join(first_line([tools.gateway, "--version"]).split()[:2])
         return "gateway (not built)"

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from machine import SERVERS_DIR, Unavailable
-from scenarios import WSGI_SERVERS
+from scenarios import OBSERVED, WSGI_SERVERS
 
 
 def descendants(pid):
@@ -101,8 +101,11 @@ class Server:
         os.makedirs(self.dir)
         os.chmod(self.dir, 0o755)
         self.apps_dir = ""
-        if name == "gateway":
+        if name in ("gateway", OBSERVED):
             argv = self.gateway_command(workers, private_apps, log_level)
+            if name == OBSERVED:
+                argv += ["--metrics", "/metrics", "--access-log-format", "json",
+                         "--access-log", os.path.join(self.dir, "access.log")]
         else:
             argv = self.command()
         self.stdout = open(os.path.join(self.dir, "stdout.log"), "w")
