@@ -9,7 +9,7 @@
 # for the access log. Another prefix P: P/etc/gateway/gateway.ini, P/lib/systemd/system/...,
 # P/etc/logrotate.d/gateway, with the /usr/... and /etc/... paths in the ini and the unit rewritten
 # to P/... and P/etc/..., so that the unit starts P's server with P's config on P's docroot and
-# apps. The log and pid files (/var/log/gateway, /run/gateway.pid) stay the machine's.
+# apps. The log and pid files (/var/log/gateway, /run/gateway/gateway.pid) stay the machine's.
 string(REGEX REPLACE "(.)/+$" "\\1" _gw_prefix "${CMAKE_INSTALL_PREFIX}")
 if(_gw_prefix STREQUAL "/usr")
     set(_gw_etc /etc)

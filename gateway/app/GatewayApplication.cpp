@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <stdexcept>
 
@@ -28,6 +29,8 @@
 #include "gateway/config/SettingsTable.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/ErrorLog.h"
+#include "gateway/process/PidFile.h"
+#include "gateway/process/RunAs.h"
 #include "gateway/process/Supervisor.h"
 #include "gateway/process/Worker.h"
 
@@ -234,7 +237,10 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
     Settings settings;
     try {
         settings = loadSettings();
-        if (!pluginCheck && _signalAction.empty()) checkDocroot(settings);
+        if (!pluginCheck && _signalAction.empty()) {
+            checkDocroot(settings);
+            if (!settings.user.empty()) RunAs::resolve(settings.user);  // -t too: a typo is found
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
         return kExitUsage;
@@ -279,6 +285,25 @@ int GatewayApplication::testConfig(const Settings& settings) {
 
 int GatewayApplication::serve(const Settings& settings) {
     Poco::Logger& logger = Poco::Logger::get("gateway");
+    std::optional<RunAs> runAs;
+    if (!settings.user.empty()) runAs = RunAs::resolve(settings.user);  // checked by main()
+    // Claimed first: a second gateway on the same pid file stops here, before touching the port.
+    std::optional<PidFile> pidFile;
+    if (!settings.pidFile.empty()) pidFile.emplace(settings.pidFile);
+    raiseFileLimit(settings.maxConnections + 64, logger);
+    Worker::blockSignals();
+
+    ListenSocket socket(settings.bind, settings.port, settings.backlog);
+    // Bound (so that port 80 works) and the error log open: now the privileges go, before any
+    // plugin is read or loaded. The workers' access logs are opened after this, as USER.
+    try {
+        if (runAs && runAs->apply())
+            logger.notice("running as --user " + runAs->spec + " (uid " +
+                          std::to_string(runAs->uid) + ", gid " + std::to_string(runAs->gid) + ")");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gateway: %s\n", e.what());
+        return kExitUsage;
+    }
     // The plugins of this generation: every worker loads these bytes, whatever later happens to
     // the files.
     const std::shared_ptr<const PluginSet> plugins = PluginSet::snapshot(settings.appsDir);
@@ -294,10 +319,6 @@ int GatewayApplication::serve(const Settings& settings) {
             return kExitUsage;
         }
     }
-    raiseFileLimit(settings.maxConnections + 64, logger);
-    Worker::blockSignals();
-
-    ListenSocket socket(settings.bind, settings.port, settings.backlog);
     // After the bind, so that a port in use stays the only line of a failed start.
     if (plugins->missingFolder() && !settings.needApp)
         logger.warning(missingAppsFolderWarning(settings));

@@ -1,13 +1,14 @@
 #include "gateway/app/SignalCommand.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string_view>
+
+#include "gateway/process/PidFile.h"
 
 namespace gateway {
 namespace {
@@ -18,13 +19,6 @@ struct Action {
 };
 constexpr Action kActions[] = {
     {"reload", SIGHUP}, {"reopen", SIGUSR1}, {"stop", SIGTERM}, {"quit", SIGQUIT}};
-
-/// Whether `pid` is a gateway process (its executable's name), not a recycled pid.
-bool isGateway(pid_t pid) {
-    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-    std::string name;
-    return std::getline(comm, name) && name == "gateway";
-}
 
 }  // namespace
 
@@ -42,22 +36,17 @@ int sendSignalCommand(const Settings& settings, const std::string& action) {
                      action.c_str());
         return 2;
     }
-    std::ifstream in(settings.pidFile);
-    if (!in) {
-        std::fprintf(stderr, "gateway: -s %s: cannot read %s: %s\n", action.c_str(),
-                     settings.pidFile.c_str(), std::strerror(errno));
+    const pid_t pid = PidFile::read(settings.pidFile);
+    if (pid == 0) {
+        if (::access(settings.pidFile.c_str(), R_OK) != 0)
+            std::fprintf(stderr, "gateway: -s %s: cannot read %s: %s\n", action.c_str(),
+                         settings.pidFile.c_str(), std::strerror(errno));
+        else
+            std::fprintf(stderr, "gateway: -s %s: %s holds no pid\n", action.c_str(),
+                         settings.pidFile.c_str());
         return 1;
     }
-    std::string text;
-    std::getline(in, text);
-    pid_t pid = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), pid);
-    if (error != std::errc() || end != text.data() + text.size() || pid <= 0) {
-        std::fprintf(stderr, "gateway: -s %s: %s holds no pid\n", action.c_str(),
-                     settings.pidFile.c_str());
-        return 1;
-    }
-    if (!isGateway(pid) || ::kill(pid, chosen->signal) != 0) {
+    if (!PidFile::isGateway(pid) || ::kill(pid, chosen->signal) != 0) {
         std::fprintf(stderr, "gateway: -s %s: no running gateway has pid %d (from %s)\n",
                      action.c_str(), static_cast<int>(pid), settings.pidFile.c_str());
         return 1;

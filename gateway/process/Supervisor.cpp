@@ -89,7 +89,11 @@ int Supervisor::runSingleProcess(const std::function<void()>& onReady) {
         std::fprintf(stderr, "gateway: %s\n", e.what());
         return kExitConfig;
     }
-    worker->run(onReady);
+    worker->run([&] {
+        onReady();
+        notifyReady();
+    });
+    _notify.send("STOPPING=1");
     return 0;
 }
 
@@ -212,6 +216,7 @@ void Supervisor::onReady(pid_t pid) {
         _current->servingSinceMs = WorkerSlots::monotonicMs();
         _slots.setGeneration(_current->id);
         if (_onReady) _onReady();
+        notifyReady();
         if (std::exchange(_reloadAgain, false)) reload("asked for while starting");
     }
 }
@@ -231,6 +236,7 @@ void Supervisor::promote() {
                     std::to_string(_current->wanted) + " worker(s)" +
                     (_previous ? "; generation " + std::to_string(_previous->id) + " draining"
                                : std::string()));
+    notifyReady();
     if (std::exchange(_reloadAgain, false)) reload("a reload asked for meanwhile");
 }
 
@@ -244,6 +250,7 @@ void Supervisor::abandonNext(const std::string& why) {
         }
     _next.reset();
     _reloadAgain = false;
+    notifyReady();  // the reload is over: the old generation still serves
 }
 
 void Supervisor::reap() {
@@ -424,6 +431,7 @@ void Supervisor::drain(WorkerProcess& worker) {
 }
 
 void Supervisor::stop(int sig) {
+    if (!_stopping) _notify.send("STOPPING=1");
     if (sig == SIGQUIT) {
         _stopping = true;
         for (const WorkerProcess& worker : _workers) ::kill(worker.pid, SIGQUIT);
@@ -443,12 +451,13 @@ void Supervisor::reload(const std::string& reason) {
         return;
     }
     logger().notice("reloading (" + reason + ")");
+    _notify.send("RELOADING=1\nMONOTONIC_USEC=" + SystemdNotify::monotonicUsec() +
+                 "\nSTATUS=reloading (" + reason + ")");
     Settings settings;
     try {
         settings = _reloadSettings();
     } catch (const std::exception& e) {
-        logger().error("reload refused: " + std::string(e.what()) + "; generation " +
-                       std::to_string(_current->id) + " keeps serving");
+        refuseReload(e.what());
         return;
     }
     const Settings& running = *_current->settings;
@@ -465,8 +474,7 @@ void Supervisor::reload(const std::string& reason) {
     try {
         plugins = PluginSet::snapshot(settings.appsDir);
     } catch (const std::exception& e) {
-        logger().error("reload refused: " + std::string(e.what()) + "; generation " +
-                       std::to_string(_current->id) + " keeps serving");
+        refuseReload(e.what());
         return;
     }
     const ConfigCheckResult check = checkConfig(settings, *plugins, kCheckTimeout);
@@ -476,14 +484,30 @@ void Supervisor::reload(const std::string& reason) {
             if (std::find(check.unusedSections.begin(), check.unusedSections.end(), problem) ==
                 check.unusedSections.end())
                 logger().error("reload: " + problem);
-        logger().error("reload refused: the config test failed; generation " +
-                       std::to_string(_current->id) + " keeps serving");
+        refuseReload("the config test failed");
         return;
     }
     Poco::Logger::get("gateway").setLevel(settings.logLevel);
     _next = newGeneration(std::make_shared<const Settings>(std::move(settings)), plugins);
     for (unsigned i = 0; i < _next->wanted; ++i) spawn(_next);
     if (_next->settings->appsDir != _watchedDir) watchApps();
+}
+
+void Supervisor::refuseReload(const std::string& why) {
+    logger().error("reload refused: " + why + "; generation " + std::to_string(_current->id) +
+                   " keeps serving");
+    notifyReady();
+}
+
+void Supervisor::notifyReady() {
+    if (!_notify.active()) return;
+    const Settings& settings = _current ? *_current->settings : _startSettings;
+    const unsigned workers = _current ? _current->wanted : 0;
+    _notify.send("READY=1\nMAINPID=" + std::to_string(::getpid()) + "\nSTATUS=serving on " +
+                 settings.bind + ":" + std::to_string(_socket.port()) +
+                 (workers ? " with " + std::to_string(workers) + " worker(s), generation " +
+                                std::to_string(_current->id)
+                          : std::string(" in one process")));
 }
 
 void Supervisor::rollBack(const std::string& why) {

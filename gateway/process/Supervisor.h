@@ -12,6 +12,7 @@
 #include "gateway/config/Settings.h"
 #include "gateway/obs/WorkerSlots.h"
 #include "gateway/process/Generation.h"
+#include "gateway/process/SystemdNotify.h"
 
 namespace gateway {
 
@@ -55,6 +56,9 @@ private:
     void promote();
     void abandonNext(const std::string& why);
     void reload(const std::string& reason);
+    void refuseReload(const std::string& why);
+    /// systemd (Type=notify): READY=1 with a STATUS= line, once a generation serves.
+    void notifyReady();
     void rollBack(const std::string& why);
     void drain(WorkerProcess& worker);
     void stop(int sig);
@@ -72,6 +76,7 @@ private:
     ListenSocket& _socket;
     SettingsLoader _reloadSettings;
     WorkerSlots _slots;
+    SystemdNotify _notify = SystemdNotify::fromEnvironment();
     std::vector<WorkerProcess> _workers;
     std::shared_ptr<Generation> _current;   ///< serving (or, at start-up, starting)
     std::shared_ptr<Generation> _next;      ///< started by a reload, not serving yet
