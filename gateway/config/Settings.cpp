@@ -1,101 +1,45 @@
 #include "gateway/config/Settings.h"
 
-#include <cctype>
-#include <charconv>
-#include <limits>
 #include <stdexcept>
 #include <utility>
 
 #include "gateway/config/SettingsTable.h"
+#include "gateway/detail/units.hpp"
 
 namespace gateway {
 namespace {
 
-std::uint64_t parseUnsigned(std::string_view text, std::string_view what) {
-    std::uint64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size())
-        throw std::invalid_argument(std::string("expected ") + std::string(what) + ", got '" +
-                                    std::string(text) + "'");
-    return value;
+std::string expected(std::string_view what, std::string_view syntax, std::string_view text) {
+    return std::string("expected ") + std::string(what) + " (" + std::string(syntax) + "), got '" +
+           std::string(text) + "'";
 }
 
 }  // namespace
 
+// The syntax lives in the SDK's detail/units.hpp, shared with the plugins' typed config getters.
+
 std::uint64_t parseSize(std::string_view text) {
-    std::uint64_t unit = 1;
-    if (!text.empty()) {
-        switch (text.back()) {
-            case 'k':
-            case 'K':
-                unit = 1ull << 10;
-                break;
-            case 'm':
-            case 'M':
-                unit = 1ull << 20;
-                break;
-            case 'g':
-            case 'G':
-                unit = 1ull << 30;
-                break;
-            default:
-                break;
-        }
-        if (unit != 1) text.remove_suffix(1);
-    }
-    const std::uint64_t value = parseUnsigned(text, "a size like 512, 8k, 16m or 1g");
-    if (value > std::numeric_limits<std::uint64_t>::max() / unit)
-        throw std::invalid_argument("size '" + std::string(text) + "' is too large");
-    return value * unit;
+    if (const auto bytes = detail::parseSize(text)) return *bytes;
+    throw std::invalid_argument(expected("a size", detail::kSizeSyntax, text));
 }
 
 std::chrono::milliseconds parseDuration(std::string_view text) {
-    std::uint64_t unitMs = 1000;
-    if (text.ends_with("ms")) {
-        unitMs = 1;
-        text.remove_suffix(2);
-    } else if (!text.empty()) {
-        switch (text.back()) {
-            case 's':
-                unitMs = 1000;
-                text.remove_suffix(1);
-                break;
-            case 'm':
-                unitMs = 60 * 1000;
-                text.remove_suffix(1);
-                break;
-            case 'h':
-                unitMs = 3600 * 1000;
-                text.remove_suffix(1);
-                break;
-            default:
-                break;
-        }
-    }
-    const std::uint64_t value = parseUnsigned(text, "a duration like 500ms, 15s or 2m");
-    if (value > 100ull * 24 * 3600 * 1000 / unitMs)
-        throw std::invalid_argument("duration '" + std::string(text) + "' is too long");
-    return std::chrono::milliseconds(value * unitMs);
+    if (const auto duration = detail::parseDuration(text)) return *duration;
+    throw std::invalid_argument(expected("a duration", detail::kDurationSyntax, text));
 }
 
 bool parseSwitch(std::string_view text) {
-    std::string lower;
-    for (char c : text)
-        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return true;
-    if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty())
-        return false;
-    throw std::invalid_argument("expected on/off, true/false or yes/no, got \"" +
-                                std::string(text) + "\"");
+    if (const auto on = detail::parseSwitch(text)) return *on;
+    throw std::invalid_argument(expected("a switch", detail::kSwitchSyntax, text));
 }
 
 std::uint64_t parseNumber(std::string_view text, std::uint64_t low, std::uint64_t high) {
     const std::string range =
         "a number from " + std::to_string(low) + " to " + std::to_string(high);
-    const std::uint64_t value = parseUnsigned(text, range);
-    if (value < low || value > high)
+    const auto value = detail::parseDecimal(text);
+    if (!value || *value < low || *value > high)
         throw std::invalid_argument("expected " + range + ", got '" + std::string(text) + "'");
-    return value;
+    return *value;
 }
 
 Settings::Settings() {

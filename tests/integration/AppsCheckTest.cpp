@@ -57,6 +57,10 @@ const CheckCase kCases[] = {
     {"CrashInInitIsReported", "crash_init", 1, {"SIGSEGV"}},
     {"UniqueSymbol", "unique_symbol", 1, {"STB_GNU_UNIQUE"}},
     {"UndefinedSymbol", "undefined_symbol", 1, {"gw_test_missing_function"}},
+    {"CppAppShowsItsDescription",
+     "typed_config",
+     0,
+     {"name:     typed_config", "about:    Reads typed keys from its config section"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Check, AppsCheck, ::testing::ValuesIn(kCases),

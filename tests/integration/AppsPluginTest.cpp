@@ -98,6 +98,16 @@ TEST_F(AppsPlugin, ConfigMountsSeveralTimesWithInitKeys) {
     EXPECT_EQ(fetch(port(), "GET", "/good").status, 404);
 }
 
+TEST_F(AppsPlugin, TypedKeysReadWithTheGatewaysSyntax) {
+    ASSERT_TRUE(startWithPlugins(
+        {"typed_config"},
+        "[app.typed_config]\nmax_upload = 9m\npoll = 500ms\nverbose = Yes\nretries = 7\n"));
+    const std::string values = "max_upload=9437184 poll=500ms verbose=on retries=7";
+    EXPECT_EQ(fetch(port(), "GET", "/typed_config").body, values);
+    // Logged from the constructor, outside any request, through gateway::sdk::log.
+    EXPECT_NE(log().find("typed_config ready: " + values), std::string::npos) << log();
+}
+
 TEST_F(AppsPlugin, DisabledAppIsNotMounted) {
     ASSERT_TRUE(startWithPlugins({"good"}, "[app.good]\ndisabled = true\n"));
     EXPECT_EQ(fetch(port(), "GET", "/good").status, 404);

@@ -30,7 +30,7 @@ if(NOT SDK_PREFIX)
     endforeach()
 endif()
 foreach(f include/gateway/gateway.h include/gateway/app.hpp include/gateway/testing.hpp
-          include/gateway/detail/http_lexer.hpp
+          include/gateway/detail/http_lexer.hpp include/gateway/detail/units.hpp
           lib/cmake/GatewaySDK/GatewaySDKConfig.cmake
           lib/cmake/GatewaySDK/GatewaySDKConfigVersion.cmake share/pkgconfig/gateway-sdk.pc
           share/doc/gateway-sdk-dev/SPEC.md)

@@ -22,7 +22,12 @@
 //   - GATEWAY_APP emits gw_app_entry() and a constant gw_app descriptor. The host's init()
 //     constructs one Class per mount from its Config, call() runs Class::call(Request&) per
 //     request, fini() deletes the instance.
+//   - Config reads the mount's section: get(key), and typed getters size(), duration(),
+//     boolean(), integer() with the gateway's own syntax ("9m", "500ms", "on"); a bad value
+//     throws ConfigError, which fails init with a message naming the key.
 //   - Request wraps the host table (environ, read_body, start_response, write, log, alloc).
+//     Outside a request (constructor, destructor, the app's threads) gateway::sdk::log() writes
+//     to the error log through the table GATEWAY_APP's init kept.
 //   - Body is the pull iterator the host drains with backpressure; its close() is the Body's
 //     destructor, run exactly once.
 //   - Exceptions never cross the ABI: every trampoline is noexcept and catches everything.
@@ -37,12 +42,15 @@
 #ifndef GATEWAY_APP_HPP
 #define GATEWAY_APP_HPP
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <new>
 #include <optional>
@@ -53,6 +61,7 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/detail/units.hpp"
 #include "gateway/gateway.h"
 
 namespace gateway::sdk {
@@ -122,6 +131,32 @@ private:
     int32_t _code;
 };
 
+/// A bad value in the app's config section, thrown by Config's typed getters. The message names
+/// the key, the value and the expected syntax:
+///     max_upload: "9x" is not a SIZE (512, 8k, 16m, 1g)
+/// When it leaves the app's constructor (the usual place to read config), GATEWAY_APP's init
+/// turns it into an init failure (GW_E_INVAL) with that message, which the gateway logs and
+/// `gateway -t` / `gateway check` print: the mount is not served.
+class ConfigError : public Error {
+public:
+    ConfigError(std::string_view key, std::string_view value, std::string_view expected)
+        : Error(Error::code(GW_E_INVAL, message(key, value, expected))), _key(key), _value(value) {}
+
+    /// The offending key and its value as written.
+    const std::string& key() const noexcept { return _key; }
+    const std::string& value() const noexcept { return _value; }
+
+private:
+    static std::string message(std::string_view key, std::string_view value,
+                               std::string_view expected) {
+        std::string text(key);
+        text.append(": \"").append(value).append("\" is not ").append(expected);
+        return text;
+    }
+    std::string _key;
+    std::string _value;
+};
+
 /// Thrown from Class::call(): "not mine" (GW_DECLINED). Routing falls through to the next
 /// mount, then to static files. Throw it before starting a response or reading the body.
 class Declined : public std::exception {
@@ -135,6 +170,56 @@ struct Header {
     std::string_view name;
     std::string_view value;
 };
+
+namespace detail {
+
+#if defined(__GNUC__) || defined(__clang__)
+#define GATEWAY_SDK_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define GATEWAY_SDK_HIDDEN
+#endif
+
+/// The host table kept for log() outside a request. GATEWAY_APP's init stores it (the host hands
+/// every mount the same table, valid until fini returns) and the last fini forgets it. Hidden:
+/// each plugin has its own slot, and it never becomes an STB_GNU_UNIQUE symbol.
+struct HostSlot {
+    std::atomic<const gw_host_api*> api{nullptr};
+    std::atomic<unsigned> mounts{0};
+};
+GATEWAY_SDK_HIDDEN inline HostSlot& hostSlot() noexcept {
+    static HostSlot slot;
+    return slot;
+}
+
+}  // namespace detail
+
+/// The host table outside a request: set from the first mount's init (before the app's
+/// constructor runs) until the last mount's fini (after its destructor), else nullptr.
+/// Inside call() use Request::api() instead.
+inline const gw_host_api* hostApi() noexcept {
+    return detail::hostSlot().api.load(std::memory_order_acquire);
+}
+
+/// A line in the gateway's error log from outside a request: the app's constructor or
+/// destructor, or a thread of its own (api->log with a NULL request; any thread may call it).
+/// level: GW_LOG_ERROR ... GW_LOG_DEBUG. Does nothing while hostApi() is nullptr. An app's
+/// threads must end before its destructor returns (after fini the plugin may be unloaded):
+///     class Cache {
+///     public:
+///         explicit Cache(const gateway::sdk::Config&)
+///             : _refresher([] { gateway::sdk::log(GW_LOG_DEBUG, "cache refreshed"); }) {
+///             gateway::sdk::log(GW_LOG_INFO, "cache warming up");
+///         }
+///         ~Cache() { _refresher.join(); }
+///         gateway::sdk::Body call(gateway::sdk::Request& request);
+///     private:
+///         std::thread _refresher;
+///     };
+/// In call(), Request::log() tags the line with the request too.
+inline void log(int32_t level, std::string_view message) noexcept {
+    if (const gw_host_api* api = hostApi())
+        api->log(nullptr, level, gw_str{message.data(), message.size()});
+}
 
 /// The app's configuration section for one mount, handed to the app's constructor.
 /// A view: valid only during the constructor. Copy what you keep.
@@ -154,6 +239,46 @@ public:
     std::string_view get(std::string_view key, std::string_view fallback) const noexcept {
         return get(key).value_or(fallback);
     }
+
+    // Typed getters: `fallback` when the key is absent, the parsed value when it is well formed,
+    // else they throw ConfigError naming the key, e.g.
+    //     explicit Upload(const gateway::sdk::Config& config)
+    //         : _limit(config.size("max_upload", 1 << 20)),                  // "9m"
+    //           _poll(config.duration("poll", std::chrono::seconds(5))),     // "500ms"
+    //           _verbose(config.boolean("verbose", false)),                  // "on"
+    //           _retries(config.integer("retries", 3, 0, 10)) {}             // "5"
+    // SIZE, DURATION and SWITCH use the gateway's own syntax (the same code parses its settings).
+
+    /// A whole decimal number (optional '-') from `low` to `high`.
+    std::int64_t integer(std::string_view key, std::int64_t fallback,
+                         std::int64_t low = std::numeric_limits<std::int64_t>::min(),
+                         std::int64_t high = std::numeric_limits<std::int64_t>::max()) const {
+        const std::optional<std::string_view> text = get(key);
+        if (!text) return fallback;
+        std::int64_t value = 0;
+        const char* end = text->data() + text->size();
+        const auto [last, error] = std::from_chars(text->data(), end, value);
+        if (text->empty() || error != std::errc() || last != end || value < low || value > high)
+            throw ConfigError(key, *text, integerSyntax(low, high));
+        return value;
+    }
+    /// A SWITCH: on/off, true/false, yes/no, 1/0 (any case; an empty value is off).
+    bool boolean(std::string_view key, bool fallback) const {
+        return typed(key, fallback, ::gateway::detail::parseSwitch, "a SWITCH",
+                     ::gateway::detail::kSwitchSyntax);
+    }
+    /// A SIZE in bytes: 512, 8k, 16m, 1g (1024-based; the suffix in either case).
+    /// (size() without arguments is the number of entries.)
+    std::uint64_t size(std::string_view key, std::uint64_t fallback) const {
+        return typed(key, fallback, ::gateway::detail::parseSize, "a SIZE",
+                     ::gateway::detail::kSizeSyntax);
+    }
+    /// A DURATION: 500ms, 15s, 2m, 1h; a bare number is seconds; at most 100 days.
+    std::chrono::milliseconds duration(std::string_view key,
+                                       std::chrono::milliseconds fallback) const {
+        return typed(key, fallback, ::gateway::detail::parseDuration, "a DURATION",
+                     ::gateway::detail::kDurationSyntax);
+    }
     /// Number of entries (including host keys such as mount, body_limit).
     std::size_t size() const noexcept { return _config ? _config->count : 0; }
     /// Entry i (0 <= i < size()) as {key, value}.
@@ -168,6 +293,22 @@ public:
     const gw_config* raw() const noexcept { return _config; }
 
 private:
+    static std::string integerSyntax(std::int64_t low, std::int64_t high) {
+        if (low == std::numeric_limits<std::int64_t>::min() &&
+            high == std::numeric_limits<std::int64_t>::max())
+            return "an INTEGER";
+        return "an INTEGER from " + std::to_string(low) + " to " + std::to_string(high);
+    }
+    template <class T, class Parse>
+    T typed(std::string_view key, T fallback, Parse parse, std::string_view what,
+            std::string_view syntax) const {
+        const std::optional<std::string_view> text = get(key);
+        if (!text) return fallback;
+        if (const auto value = parse(*text)) return *value;
+        std::string expected(what);
+        expected.append(" (").append(syntax).append(")");
+        throw ConfigError(key, *text, expected);
+    }
     static std::string_view view(gw_str s) noexcept {
         return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view();
     }
@@ -499,6 +640,16 @@ struct Trampolines {
 
     static int32_t init(const gw_host_api* api, const gw_config* config, void** state, char* errbuf,
                         std::size_t errbuf_len) noexcept {
+        HostSlot& slot = hostSlot();  // before the constructor, so that it can log()
+        slot.mounts.fetch_add(1);
+        slot.api.store(api, std::memory_order_release);
+        const int32_t rc = construct(config, state, errbuf, errbuf_len);
+        if (rc != GW_OK) forgetHost();
+        return rc;
+    }
+
+    static int32_t construct(const gw_config* config, void** state, char* errbuf,
+                             std::size_t errbuf_len) noexcept {
         try {
             *state = new App(Config(config));
             return GW_OK;
@@ -513,8 +664,12 @@ struct Trampolines {
         } catch (...) {
             copyMessage(errbuf, errbuf_len, "unknown exception");
         }
-        (void)api;
         return GW_E_APP;
+    }
+
+    static void forgetHost() noexcept {
+        HostSlot& slot = hostSlot();
+        if (slot.mounts.fetch_sub(1) == 1) slot.api.store(nullptr, std::memory_order_release);
     }
 
     static int32_t call(void* state, const gw_host_api* api, gw_request* req,
@@ -548,6 +703,7 @@ struct Trampolines {
             delete static_cast<App*>(state);
         } catch (...) {  // a throwing destructor must not cross the ABI
         }
+        forgetHost();
     }
 };
 
@@ -574,19 +730,28 @@ constexpr gw_app makeApp(const char* name, const char* version, uint32_t flags,
 }  // namespace gateway::sdk
 
 /// Makes Class a plugin: emits the exported gw_app_entry() and a constant descriptor.
-///   Class    constructible from (const gateway::sdk::Config&), with a method
-///            `gateway::sdk::Body call(gateway::sdk::Request&)`. One instance per mount.
-///            call() runs concurrently for different requests if flags has GW_APP_THREAD_SAFE.
-///   name     string literal, the default mount "/name": 1-64 of [A-Za-z0-9_-].
-///   version  string literal, free form ("1.0.0").
-///   flags    0, GW_APP_THREAD_SAFE, or GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING.
-/// Use it once per plugin, at namespace scope of one .cpp file.
-#define GATEWAY_APP(Class, name, version, flags)                                 \
-    extern "C" GW_EXPORT const gw_app* gw_app_entry(uint32_t host_abi_version) { \
-        static constexpr gw_app gatewayAppDescriptor =                           \
-            ::gateway::sdk::makeApp<Class>((name), (version), (flags));          \
-        (void)host_abi_version;                                                  \
-        return &gatewayAppDescriptor;                                            \
+///   Class        constructible from (const gateway::sdk::Config&), with a method
+///                `gateway::sdk::Body call(gateway::sdk::Request&)`. One instance per mount.
+///                call() runs concurrently for different requests if flags has
+///                GW_APP_THREAD_SAFE.
+///   name         string literal, the default mount "/name": 1-64 of [A-Za-z0-9_-].
+///   version      string literal, free form ("1.0.0").
+///   flags        0, GW_APP_THREAD_SAFE, or GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING.
+///   description  optional string literal, one line; `gateway check` shows it as "about:".
+/// Use it once per plugin, at namespace scope of one .cpp file:
+///     GATEWAY_APP(Hello, "hello", "1.0.0", GW_APP_THREAD_SAFE, "Says hello")
+#define GATEWAY_APP(...) \
+    GATEWAY_APP_PICK_(__VA_ARGS__, GATEWAY_APP_WITH_ABOUT_, GATEWAY_APP_PLAIN_, )(__VA_ARGS__)
+// Four or five arguments, without C++20's __VA_OPT__: the count picks the form.
+#define GATEWAY_APP_PICK_(a1, a2, a3, a4, a5, form, ...) form
+#define GATEWAY_APP_PLAIN_(Class, name, version, flags) \
+    GATEWAY_APP_WITH_ABOUT_(Class, name, version, flags, nullptr)
+#define GATEWAY_APP_WITH_ABOUT_(Class, name, version, flags, description)              \
+    extern "C" GW_EXPORT const gw_app* gw_app_entry(uint32_t host_abi_version) {       \
+        static constexpr gw_app gatewayAppDescriptor =                                 \
+            ::gateway::sdk::makeApp<Class>((name), (version), (flags), (description)); \
+        (void)host_abi_version;                                                        \
+        return &gatewayAppDescriptor;                                                  \
     }
 
 #endif  // GATEWAY_APP_HPP

@@ -62,6 +62,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -145,9 +146,22 @@ typedef struct gw_str {
     size_t len;
 } gw_str;
 
-/** Initialiser for a gw_str from a string literal (not from a pointer): GW_STR("text/plain"). */
+/** Initialiser for a gw_str from a string literal (not from a pointer): GW_STR("text/plain").
+ * Only in initialisers; elsewhere use gw_str_make(). */
 #define GW_STR(literal) \
     { (literal), sizeof(literal) - 1 }
+
+/** A gw_str over a NUL-terminated C string, as an expression: for strings known only at run time
+ * and for assignments and arguments, where GW_STR cannot go. NULL gives {NULL, 0}. The bytes are
+ * not copied: they must outlive the gw_str's use.
+ *     gw_str reason = gw_str_make(quiet ? "" : "Partly Cloudy");  */
+static inline gw_str gw_str_make(const char* text)
+{
+    gw_str s;
+    s.ptr = text;
+    s.len = text ? strlen(text) : 0;
+    return s;
+}
 
 /** One response header line. The host validates and copies it in start_response(); the array
  * and its strings may be freed or reused as soon as start_response() returns. */
@@ -155,6 +169,22 @@ typedef struct gw_header {
     gw_str name;  /**< field name: a token (RFC 9110), compared case-insensitively */
     gw_str value; /**< field value: no CR, LF or NUL; leading/trailing blanks are trimmed */
 } gw_header;
+
+/** A gw_header from two NUL-terminated C strings (see gw_str_make), e.g. for headers built at run
+ * time; start_response() copies them, so buffers on the stack are fine:
+ *     char length[24];
+ *     gw_header headers[2];
+ *     snprintf(length, sizeof length, "%zu", body_len);
+ *     headers[0] = gw_header_make("Content-Type", "application/json");
+ *     headers[1] = gw_header_make("Content-Length", length);
+ *     rc = api->start_response(req, 200, gw_str_make(NULL), headers, 2, 0);  */
+static inline gw_header gw_header_make(const char* name, const char* value)
+{
+    gw_header h;
+    h.name = gw_str_make(name);
+    h.value = gw_str_make(value);
+    return h;
+}
 
 /** One key/value pair of an app's configuration section. */
 typedef struct gw_config_entry {

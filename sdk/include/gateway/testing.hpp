@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -170,26 +171,21 @@ public:
                        std::vector<std::pair<std::string, std::string>> config = {},
                        std::optional<std::string> mount = std::nullopt)
         : _app(app), _config(std::move(config)) {
-        _api.abi_version = GW_ABI_VERSION;
-        _api.size = sizeof(gw_host_api);
-        _api.get = &AppRunner::hostGet;
-        _api.environ_count = &AppRunner::hostEnvironCount;
-        _api.environ_at = &AppRunner::hostEnvironAt;
-        _api.read_body = &AppRunner::hostReadBody;
-        _api.start_response = &AppRunner::hostStartResponse;
-        _api.write = &AppRunner::hostWrite;
-        _api.log = &AppRunner::hostLog;
-        _api.alloc = &AppRunner::hostAlloc;
-        _api.strerror = &AppRunner::hostStrerror;
-
         checkDescriptor();
         _mount = mount ? *mount : "/" + std::string(app.name ? app.name : "");
         while (!_mount.empty() && _mount.back() == '/') _mount.pop_back();
+        {
+            std::lock_guard<std::mutex> lock(outsideLog().mutex);
+            outsideLog().runners.push_back(this);
+        }
         init();
     }
     ~AppRunner() {
         Current scope(this);
         if (_initialized && _app.fini) _app.fini(_state);
+        std::lock_guard<std::mutex> lock(outsideLog().mutex);
+        auto& runners = outsideLog().runners;
+        runners.erase(std::find(runners.begin(), runners.end(), this));
     }
     AppRunner(const AppRunner&) = delete;
     AppRunner& operator=(const AppRunner&) = delete;
@@ -201,7 +197,8 @@ public:
     const std::string& initError() const { return _initError; }
     /// Findings from loading and init() (descriptor flags, GW-L022).
     const std::vector<LintFinding>& loadLint() const { return _loadLint; }
-    /// Log lines written outside requests (init, fini, NULL request).
+    /// Log lines written outside requests (init, fini, NULL request). A NULL-request line from a
+    /// thread of the app's own goes to the newest live runner: join the thread before reading.
     const std::vector<LogLine>& logs() const { return _logs; }
     /// The host table handed to the app.
     const gw_host_api& api() const { return _api; }
@@ -262,6 +259,15 @@ private:
 
     static Exchange* exchange(gw_request* req) { return reinterpret_cast<Exchange*>(req); }
 
+    /// Live runners, newest last, for log() with a NULL request from the app's own threads.
+    struct OutsideLog {
+        std::mutex mutex;
+        std::vector<AppRunner*> runners;
+    };
+    static OutsideLog& outsideLog() {
+        static OutsideLog log;
+        return log;
+    }
     /// The runner whose app is running on this thread (for log() with a NULL request).
     static AppRunner*& current() {
         static thread_local AppRunner* runner = nullptr;
@@ -503,7 +509,10 @@ private:
     static void hostLog(gw_request* req, int32_t level, gw_str msg) {
         std::string text(msg.ptr ? msg.ptr : "", msg.ptr ? msg.len : 0);
         if (!req) {  // init, fini, or the app's own threads: kept on the runner
-            if (current()) current()->_logs.push_back({level, std::move(text)});
+            std::lock_guard<std::mutex> lock(outsideLog().mutex);
+            AppRunner* runner = current();
+            if (!runner && !outsideLog().runners.empty()) runner = outsideLog().runners.back();
+            if (runner) runner->_logs.push_back({level, std::move(text)});
             return;
         }
         Exchange* ex = exchange(req);
@@ -538,7 +547,23 @@ private:
     std::vector<std::pair<std::string, std::string>> _config;
     std::vector<gw_config_entry> _configEntries;
     std::string _mount;
-    gw_host_api _api{};
+    // One constant table for every runner, as the gateway has: an app may keep the pointer
+    // (e.g. for gateway::sdk::log) beyond the runner that handed it over.
+    static const gw_host_api& hostTable() {
+        static const gw_host_api table = {GW_ABI_VERSION,
+                                          sizeof(gw_host_api),
+                                          &AppRunner::hostGet,
+                                          &AppRunner::hostEnvironCount,
+                                          &AppRunner::hostEnvironAt,
+                                          &AppRunner::hostReadBody,
+                                          &AppRunner::hostStartResponse,
+                                          &AppRunner::hostWrite,
+                                          &AppRunner::hostLog,
+                                          &AppRunner::hostAlloc,
+                                          &AppRunner::hostStrerror};
+        return table;
+    }
+    const gw_host_api& _api = hostTable();
     void* _state = nullptr;
     bool _initialized = false;
     int32_t _initResult = GW_OK;

@@ -61,6 +61,32 @@ TEST(ParseDurationInvalid, Throws) {
         EXPECT_THROW(parseDuration(text), std::invalid_argument) << text;
 }
 
+TEST(ParseSwitch, AcceptsTheWordsInAnyCase) {
+    for (const char* text : {"on", "TRUE", "Yes", "1"}) EXPECT_TRUE(parseSwitch(text)) << text;
+    for (const char* text : {"off", "False", "NO", "0", ""})
+        EXPECT_FALSE(parseSwitch(text)) << text;
+    for (const char* text : {"maybe", "onn", "yes please", " on"})
+        EXPECT_THROW(parseSwitch(text), std::invalid_argument) << text;
+}
+
+// The syntax has one home (gateway/detail/units.hpp, shared with the SDK's Config getters): the
+// gateway's messages quote the same forms as a plugin's.
+TEST(ParseErrors, QuoteTheSharedSyntax) {
+    const auto messageOf = [](auto parse, const char* text) {
+        try {
+            parse(text);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(messageOf(parseSize, "9x"), "expected a size (512, 8k, 16m, 1g), got '9x'");
+    EXPECT_EQ(messageOf(parseDuration, "5d"),
+              "expected a duration (500ms, 15s, 2m, 1h; a bare number is seconds), got '5d'");
+    EXPECT_EQ(messageOf(parseSwitch, "maybe"),
+              "expected a switch (on/off, true/false, yes/no, 1/0), got 'maybe'");
+}
+
 TEST(Settings, SetByNameParsesValues) {
     Settings settings;
     settings.set("port", "0");
