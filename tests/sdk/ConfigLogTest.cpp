@@ -60,16 +60,16 @@ TEST(ConfigGetters, AbsentKeysGiveTheFallback) {
 
 TEST(ConfigGetters, ReadTheGatewaysSyntax) {
     ConfigOf holder(Entries{{"a", "9m"},
-                     {"b", "8K"},
-                     {"c", "512"},
-                     {"d", "500ms"},
-                     {"e", "3"},
-                     {"f", "2m"},
-                     {"g", "YES"},
-                     {"h", "off"},
-                     {"i", ""},
-                     {"j", "-12"},
-                     {"k", "1h"}});
+                            {"b", "8K"},
+                            {"c", "512"},
+                            {"d", "500ms"},
+                            {"e", "3"},
+                            {"f", "2m"},
+                            {"g", "YES"},
+                            {"h", "off"},
+                            {"i", ""},
+                            {"j", "-12"},
+                            {"k", "1h"}});
     const sdk::Config c = holder.config();
     EXPECT_EQ(c.size("a", 0), 9u << 20);
     EXPECT_EQ(c.size("b", 0), 8u << 10);

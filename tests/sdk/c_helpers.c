@@ -4,8 +4,7 @@
 
 #include "gateway/gateway.h"
 
-static int32_t helpers_call(void* state, const gw_host_api* api, gw_request* req, gw_body* body)
-{
+static int32_t helpers_call(void* state, const gw_host_api* api, gw_request* req, gw_body* body) {
     static const char kQuery[] = "QUERY_STRING";
     gw_str query = gw_str_make(NULL);
     char name[64];
@@ -29,17 +28,17 @@ static int32_t helpers_call(void* state, const gw_host_api* api, gw_request* req
     return api->write(req, query.ptr, query.len);
 }
 
-static const gw_app helpers_app = {
-    GW_APP_MAGIC, GW_ABI_VERSION, sizeof(gw_app), GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING,
-    "helpers", "1.0", NULL, NULL, helpers_call, NULL};
+static const gw_app helpers_app = {GW_APP_MAGIC,   GW_ABI_VERSION,
+                                   sizeof(gw_app), GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING,
+                                   "helpers",      "1.0",
+                                   NULL,           NULL,
+                                   helpers_call,   NULL};
 
-const gw_app* c_helpers_app(void)
-{
+const gw_app* c_helpers_app(void) {
     return &helpers_app;
 }
 
 /* The values the test checks directly (NULL and empty strings). */
-gw_str c_helpers_str(const char* text)
-{
+gw_str c_helpers_str(const char* text) {
     return gw_str_make(text);
 }

@@ -155,8 +155,7 @@ typedef struct gw_str {
  * and for assignments and arguments, where GW_STR cannot go. NULL gives {NULL, 0}. The bytes are
  * not copied: they must outlive the gw_str's use.
  *     gw_str reason = gw_str_make(quiet ? "" : "Partly Cloudy");  */
-static inline gw_str gw_str_make(const char* text)
-{
+static inline gw_str gw_str_make(const char* text) {
     gw_str s;
     s.ptr = text;
     s.len = text ? strlen(text) : 0;
@@ -178,8 +177,7 @@ typedef struct gw_header {
  *     headers[0] = gw_header_make("Content-Type", "application/json");
  *     headers[1] = gw_header_make("Content-Length", length);
  *     rc = api->start_response(req, 200, gw_str_make(NULL), headers, 2, 0);  */
-static inline gw_header gw_header_make(const char* name, const char* value)
-{
+static inline gw_header gw_header_make(const char* name, const char* value) {
     gw_header h;
     h.name = gw_str_make(name);
     h.value = gw_str_make(value);
