@@ -13,11 +13,13 @@
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -26,6 +28,7 @@
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginCheck.h"
 #include "gateway/apps/PluginSet.h"
+#include "gateway/config/KeyOrder.h"
 #include "gateway/config/SettingsTable.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/ErrorLog.h"
@@ -78,16 +81,22 @@ void raiseFileLimit(std::size_t wanted, Poco::Logger& logger) {
                        " that --max-connections needs; connections beyond it wait in the backlog");
 }
 
-/// "[app.NAME]" sections (or "app.NAME.key = value" lines): per-app settings, kept as text.
-void readAppSections(const Poco::Util::AbstractConfiguration& file, Settings& settings) {
+/// "[app.NAME]" sections (or "app.NAME.key = value" lines): per-app settings, kept as text, each
+/// section in file order (`order`: Poco hands keys out sorted).
+void readAppSections(const Poco::Util::AbstractConfiguration& file, const KeyOrder& order,
+                     Settings& settings) {
     Poco::Util::AbstractConfiguration::Keys names;
     file.keys("app", names);
     for (const std::string& name : names) {
+        const std::string prefix = "app." + name + ".";
         Poco::Util::AbstractConfiguration::Keys keys;
         file.keys("app." + name, keys);
+        std::stable_sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+            return order.position(prefix + a) < order.position(prefix + b);
+        });
         auto& section = settings.appSections[name];
         for (const std::string& key : keys)
-            section[key] = file.getRawString("app." + name + "." + key, "");
+            section.emplace_back(key, file.getRawString(prefix + key, ""));
     }
 }
 
@@ -188,7 +197,9 @@ Settings GatewayApplication::loadSettings() const {
         file->keys(keys);
         for (const std::string& key : keys) {
             if (key == "app" && !file->hasProperty(key)) {
-                readAppSections(*file, settings);
+                Poco::FileInputStream in(_configFile);
+                const std::string text{std::istreambuf_iterator<char>(in), {}};
+                readAppSections(*file, KeyOrder(text, extension == "ini"), settings);
                 continue;
             }
             if (!Settings::isKnown(key) || !file->hasProperty(key))

@@ -13,7 +13,9 @@ AppInstance::AppInstance(std::shared_ptr<LoadedApp> app, Config config)
 }
 
 AppInstance::~AppInstance() {
-    if (_initialised && descriptor().fini) descriptor().fini(_state);
+    if (!_initialised || !descriptor().fini) return;
+    const HostApi::CurrentInstance current(this);  // log(NULL, ...) lines name this instance
+    descriptor().fini(_state);
 }
 
 void AppInstance::init(std::string* lint) {
@@ -33,8 +35,11 @@ void AppInstance::init(std::string* lint) {
     char errbuf[1024];
     errbuf[0] = '\0';
     void* state = nullptr;
-    const std::int32_t rc =
-        descriptor().init(&HostApi::table(), &config, &state, errbuf, sizeof(errbuf));
+    std::int32_t rc;
+    {
+        const HostApi::CurrentInstance current(this);  // log(NULL, ...) lines name this instance
+        rc = descriptor().init(&HostApi::table(), &config, &state, errbuf, sizeof(errbuf));
+    }
     if (rc == GW_OK) {
         _state = state;
         _initialised = true;

@@ -20,7 +20,8 @@ class AppInstance {
 public:
     struct Config {
         std::string mount;  ///< normalised: "/x" or "" for the root
-        std::vector<std::pair<std::string, std::string>> entries;  ///< the whole section
+        std::vector<std::pair<std::string, std::string>>
+            entries;  ///< the whole section, in file order
         std::uint64_t bodyLimit = 16 * 1024 * 1024;
         std::chrono::milliseconds timeout{0};  ///< 0 = none
         /// The event loop reads the whole body before the app runs (no pool thread waits on a

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -152,7 +153,9 @@ void AppRegistry::load() {
     for (const PluginSet::File& plugin : _plugins->files())
         names.insert(std::filesystem::path(plugin.path).stem().string());
     for (const auto& [name, keys] : _settings.appSections) {
-        if (names.count(name) || keys.count("disabled")) continue;
+        const bool disables = std::any_of(
+            keys.begin(), keys.end(), [](const auto& entry) { return entry.first == "disabled"; });
+        if (names.count(name) || disables) continue;
         logger().warning("config section [app." + name + "] matches no plugin in " +
                          _settings.appsDir);
         _unusedSections.push_back(name);

@@ -92,9 +92,12 @@ bool AppRequest::pastDeadline() const {
 
 void AppRequest::flushLint() {
     const auto& findings = _response.findings();
+    if (_lintLogged == findings.size()) return;
+    // Out of scope the request's head may be gone (a stale req from the app): no id then.
+    const std::string tag = _inScope ? who() : _instance.label();
     for (; _lintLogged < findings.size(); ++_lintLogged)
-        logger().warning("lint " + std::string(findings[_lintLogged].code) + " " +
-                         _instance.label() + ": " + findings[_lintLogged].detail);
+        logger().warning("lint " + std::string(findings[_lintLogged].code) + " " + tag + ": " +
+                         findings[_lintLogged].detail);
 }
 
 // --- host functions ----------------------------------------------------------------------------

@@ -65,20 +65,22 @@ struct Settings {
     unsigned stuckShare{};
 
     // Operations (issue "operator kit"): see the settings table for each one's meaning.
-    std::string metricsPath;     ///< "" = no metrics endpoint
-    std::string metricsAllow;    ///< CIDR ranges besides loopback allowed to read the metrics
-    std::string healthPath;      ///< "" = no health endpoint
+    std::string metricsPath;      ///< "" = no metrics endpoint
+    std::string metricsAllow;     ///< CIDR ranges besides loopback allowed to read the metrics
+    std::string healthPath;       ///< "" = no health endpoint
     std::string accessLogFormat;  ///< "combined" or "json"
-    std::string errorLog;        ///< "-" = stderr, "syslog", else a file path
-    std::string trustedProxies;  ///< CIDR ranges whose X-Forwarded-* headers are believed
-    std::string user;            ///< USER[:GROUP] to drop to after binding; "" = stay
-    std::string pidFile;         ///< "" = none
+    std::string errorLog;         ///< "-" = stderr, "syslog", else a file path
+    std::string trustedProxies;   ///< CIDR ranges whose X-Forwarded-* headers are believed
+    std::string user;             ///< USER[:GROUP] to drop to after binding; "" = stay
+    std::string pidFile;          ///< "" = none
 
     /// The config file these settings were read from ("" = none), for messages.
     std::string configFile;
-    /// App sections of the config file: "[app.NAME]" → its keys (mount, body_limit, timeout,
-    /// disabled, and free-form keys handed to the plugin's init). A reload may change them.
-    std::map<std::string, std::map<std::string, std::string>> appSections;
+    /// One "[app.NAME]" section: (key, value) in file order (mount, body_limit, timeout,
+    /// disabled, and free-form keys handed to the plugin's init, which is promised that order).
+    using AppSection = std::vector<std::pair<std::string, std::string>>;
+    /// App sections of the config file by NAME. A reload may change them.
+    std::map<std::string, AppSection> appSections;
 
     // Static files.
     std::chrono::milliseconds fileCacheValidity{};  ///< re-stat cached files after this long

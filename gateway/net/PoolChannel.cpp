@@ -61,13 +61,18 @@ void PoolChannel::run() {
             sendError(500);
     }
     if (_declined) return;  // the connection routes the request on
+    // The handler closed the connection without an answer on purpose (a client gone mid-body,
+    // say), and logged why in its own words, naming the request: one line per event.
+    if (!_headSent && _failed) return;
     if (!_headSent && _bodyError == ReadStatus::Gone) {
         // The client left mid-body: nobody to answer, and not the server's fault.
         logger().information("client " + std::string(_request.remoteAddress) +
-                             " left before its request body was read");
+                             " left before its request body was read [request_id=" +
+                             std::string(_request.id.view()) + "]");
         abort();
     } else if (!_headSent) {
-        logger().error("offloaded handler sent no response");
+        logger().error("offloaded handler sent no response [request_id=" +
+                       std::string(_request.id.view()) + "]");
         sendError(500);
     } else if (!_ended) {
         endBody();

@@ -187,6 +187,8 @@ TEST_F(AppsPlugin, SecondStartResponseIsRefusedAndLinted) {
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, "first stays");
     EXPECT_NE(log().find("GW-L002"), std::string::npos) << log();
+    EXPECT_TRUE(gateway().waitForLog("lint GW-L002 double_start at /double_start [request_id="))
+        << "the finding names its request: " << log();
 }
 
 TEST_F(AppsPlugin, CrLfInHeaderIs500WithoutInjection) {

@@ -204,6 +204,26 @@ TEST(Wrapper, ExceptionsAreLoggedWithWhat) {
     EXPECT_EQ(r.logs.back().level, GW_LOG_ERROR);
 }
 
+TEST(Wrapper, ClientCausedCodesAreLeftToTheHostToLog) {
+    // read_body fails with GW_E_TOO_LARGE; the wrapper hands the code back without a line of its
+    // own (the host logs it with the request), but an app fault is logged.
+    TestRequest big;
+    big.body = "0123456789";
+    big.bodyLimit = 4;
+    const TestResponse r = runWith(
+        [](sdk::Request& request) -> sdk::Body {
+            request.readAll();
+            return sdk::Body::fromString("unreachable");
+        },
+        big);
+    EXPECT_EQ(r.result, GW_E_TOO_LARGE);
+    EXPECT_TRUE(r.logs.empty()) << r.logs.front().message;
+    const TestResponse fault =
+        runWith([](sdk::Request&) -> sdk::Body { throw sdk::Error::code(GW_E_NOMEM, "no room"); });
+    ASSERT_EQ(fault.logs.size(), 1u);
+    EXPECT_EQ(fault.logs[0].level, GW_LOG_ERROR);
+}
+
 TEST(Wrapper, TruncatedWhenGeneratorFailsMidway) {
     const TestResponse r = runWith([](sdk::Request& r) {
         startText(r);

@@ -114,7 +114,9 @@ public:
     Error(int status, const std::string& message)
         : std::runtime_error(message), _status(status), _code(GW_E_APP) {}
 
-    /// A result code for the host (negative GW_E_*; other values count as GW_E_APP).
+    /// A result code for the host (negative GW_E_*; other values count as GW_E_APP). The wrapper
+    /// logs the message at ERROR, except for the client's doing (GW_E_TOO_LARGE, GW_E_PROTOCOL,
+    /// GW_E_IO, GW_E_TIMEOUT), which the host logs itself at INFO, naming the request.
     static Error code(int32_t code, const std::string& message) {
         Error error(0, message);
         error._code = code < 0 ? code : GW_E_APP;
@@ -613,7 +615,10 @@ inline bool isClientFailure(int32_t code) noexcept {
 inline int32_t answerError(Request& request, const Error& error) noexcept {
     const bool appFault =
         error.status() >= 500 || (error.status() == 0 && !isClientFailure(error.code()));
-    request.log(appFault ? GW_LOG_ERROR : GW_LOG_INFO, error.what());
+    // A client-caused code handed back to the host is logged by the host, once, with the
+    // request (SPEC section 7): a line here would say the same thing twice.
+    if (appFault || error.status() != 0)
+        request.log(appFault ? GW_LOG_ERROR : GW_LOG_INFO, error.what());
     if (error.status() == 0 || request.committed()) return error.code();
     const std::string_view message = error.what();
     char length[24];

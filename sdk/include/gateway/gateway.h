@@ -197,7 +197,9 @@ typedef struct gw_config {
     uint32_t size;                  /**< sizeof(gw_config) as the host knows it */
     uint32_t count;                 /**< number of entries */
     const gw_config_entry* entries; /**< every key of the app's section, in file order, including
-                                         the ones the host interprets (mount, body_limit, ...) */
+                                         the ones the host interprets (mount, body_limit, ...)
+                                         where the file writes them; a key written twice comes
+                                         once, at its first place, with its last value */
     gw_str mount;                   /**< the effective mount prefix, e.g. "/hello" ("" for "/") */
 } gw_config;
 
@@ -365,10 +367,14 @@ struct gw_host_api {
 
     /**
      * Write a line to the gateway's error log (WSGI's wsgi.errors), tagged with the app, its
-     * mount and, if req is not NULL, the request. msg need not be NUL-terminated and should not
-     * end with a newline; control characters are escaped. level is one of GW_LOG_*; smaller
-     * values log as GW_LOG_ERROR, larger as GW_LOG_DEBUG. Never fails, never blocks for long.
-     * req may be NULL (from init(), fini() or an app's own threads).
+     * mount and, if req is not NULL, the request's id (gateway.request_id):
+     *     hello at /hello: msg                        (req NULL, from init() or fini())
+     *     hello at /hello [request_id=4f1c...]: msg   (req in request scope)
+     * msg need not be NUL-terminated and should not end with a newline; control characters are
+     * escaped. level is one of GW_LOG_*; smaller values log as GW_LOG_ERROR, larger as
+     * GW_LOG_DEBUG. Never fails, never blocks for long. req may be NULL (from init(), fini(),
+     * call(), next(), close() or an app's own threads); on a thread of the app's own the host
+     * cannot tell the mount, and the line is tagged "app" alone.
      */
     void (*log)(gw_request* req, int32_t level, gw_str msg);
 

@@ -1,11 +1,15 @@
 // testing.hpp - run a Gateway app in-process with a fake host (header-only, C++17, no server).
 //
+//     #include <gtest/gtest.h>
+//
 //     #include "gateway/testing.hpp"
 //     extern "C" const gw_app* gw_app_entry(uint32_t);   // the app's source is in this test
 //
 //     TEST(Hello, SaysHello) {
 //         gateway::sdk::testing::AppRunner app(*gw_app_entry(GW_ABI_VERSION));
-//         auto response = app.run({.path = "/hello"});          // C++20; or set fields one by one
+//         gateway::sdk::testing::TestRequest request;      // GET over HTTP/1.1, no body
+//         request.path = "/hello";
+//         auto response = app.run(request);
 //         EXPECT_EQ(response.status, 200);
 //         EXPECT_EQ(response.body, "Hello, World!");
 //         EXPECT_TRUE(response.lint.empty()) << response.lintText();

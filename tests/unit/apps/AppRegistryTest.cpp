@@ -71,6 +71,18 @@ TEST_F(AppRegistryTest, ConfigMountsDisablesAndPassesKeys) {
     EXPECT_EQ(config.entries.size(), 3u);
 }
 
+TEST_F(AppRegistryTest, EntriesKeepTheSectionsOrder) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    _settings.appSections["good"] = {{"zeta", "1"}, {"mount", "/g"}, {"alpha", "2"}};
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
+    registry.load();
+    ASSERT_EQ(registry.hosts().size(), 1u);
+    using Entries = std::vector<std::pair<std::string, std::string>>;
+    EXPECT_EQ(registry.hosts()[0]->instance().config().entries,
+              (Entries{{"zeta", "1"}, {"mount", "/g"}, {"alpha", "2"}}));
+}
+
 TEST_F(AppRegistryTest, TwoPluginsOnOneMountNamesBothFiles) {
     REQUIRE_TEST_PLUGINS();
     add("good");

@@ -180,7 +180,7 @@ TEST(RestartRequired, WhatWorkersReadCanBeReloaded) {
     next.set("docroot", "/srv/other");
     next.set("threads", "16");
     next.set("max-body", "1m");
-    next.appSections["hello"]["mount"] = "/hello";
+    next.appSections["hello"] = {{"mount", "/hello"}};
     EXPECT_EQ(Settings::restartRequired(running, next), std::vector<std::string>{});
     EXPECT_EQ(Settings::restartRequired(running, running), std::vector<std::string>{});
 }
