@@ -19,11 +19,11 @@ using Entries = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-/// A Config over `entries` (kept alive by the caller), as the host hands it to init().
+/// A Config over a copy of `entries`, as the host hands it to init().
 class ConfigOf {
 public:
-    explicit ConfigOf(const Entries& entries) {
-        for (const auto& [key, value] : entries)
+    explicit ConfigOf(Entries entries) : _owned(std::move(entries)) {
+        for (const auto& [key, value] : _owned)
             _entries.push_back({{key.c_str(), key.size()}, {value.c_str(), value.size()}});
         _config = gw_config{
             sizeof(gw_config), static_cast<uint32_t>(_entries.size()), _entries.data(), {"/t", 2}};
@@ -31,6 +31,7 @@ public:
     sdk::Config config() const { return sdk::Config(&_config); }
 
 private:
+    Entries _owned;  ///< the strings _entries points into
     std::vector<gw_config_entry> _entries;
     gw_config _config{};
 };
