@@ -156,9 +156,10 @@ void AppRegistry::load() {
         const bool disables = std::any_of(
             keys.begin(), keys.end(), [](const auto& entry) { return entry.first == "disabled"; });
         if (names.count(name) || disables) continue;
-        logger().warning("config section [app." + name + "] matches no plugin in " +
-                         _settings.appsDir);
-        _unusedSections.push_back(name);
+        const std::string config = _settings.configFile.empty() ? "config" : _settings.configFile;
+        _unusedSections.push_back(config + ": [app." + name + "] matches no plugin in " +
+                                  _settings.appsDir);
+        logger().warning(_unusedSections.back());
     }
 }
 

@@ -42,8 +42,8 @@ public:
     const std::vector<std::string>& refusals() const noexcept { return _refusals; }
     /// Lint findings about loaded plugins (also logged).
     const std::vector<std::string>& warnings() const noexcept { return _warnings; }
-    /// "[app.NAME]" sections that match no plugin (by app name or file name) and do not disable
-    /// one (also logged).
+    /// "FILE: [app.NAME] matches no plugin in DIR": each section that matches no plugin (by app
+    /// name or file name) and does not disable one (also logged).
     const std::vector<std::string>& unusedSections() const noexcept { return _unusedSections; }
 
     /// What the config says about one plugin: its "[app.NAME]" section (by app name, else by

@@ -106,10 +106,7 @@ std::string mountLine(const AppInstance& instance) {
         }
         for (const std::string& refusal : registry->refusals()) report.send("problem", refusal);
         for (const std::string& warning : registry->warnings()) report.send("warning", warning);
-        const std::string config = settings.configFile.empty() ? "config" : settings.configFile;
-        for (const std::string& name : registry->unusedSections())
-            report.send("unused",
-                        config + ": [app." + name + "] matches no plugin in " + settings.appsDir);
+        for (const std::string& unused : registry->unusedSections()) report.send("problem", unused);
         for (const auto& host : registry->hosts())
             report.send("mount", mountLine(host->instance()));
         report.send("step", "\tfini");
@@ -121,7 +118,7 @@ std::string mountLine(const AppInstance& instance) {
 
 /// What came back from the child.
 struct ChildReport {
-    std::vector<std::string> problems, unusedSections, warnings, mounts;
+    std::vector<std::string> problems, warnings, mounts;
     std::string stepFile, stepStage;  ///< the step under way when it ended
     bool ended = false;               ///< reached its end
     bool timedOut = false;
@@ -133,8 +130,7 @@ void parseLine(std::string_view line, ChildReport& report) {
     if (tab == std::string_view::npos) return;
     const std::string_view kind = line.substr(0, tab);
     const std::string text(line.substr(tab + 1));
-    if (kind == "problem" || kind == "unused") report.problems.push_back(text);
-    if (kind == "unused") report.unusedSections.push_back(text);
+    if (kind == "problem") report.problems.push_back(text);
     if (kind == "warning") report.warnings.push_back(text);
     if (kind == "mount") report.mounts.push_back(text);
     if (kind == "end") report.ended = true;
@@ -292,7 +288,6 @@ ConfigCheckResult checkConfig(const Settings& settings, const PluginSet& plugins
     report = collect(child, pipeFds[0], timeout);
     ::close(pipeFds[0]);
     result.problems.insert(result.problems.end(), report.problems.begin(), report.problems.end());
-    result.unusedSections = report.unusedSections;
     if (!report.ended) result.problems.push_back(abortText(report, timeout));
     warnings.insert(warnings.end(), report.warnings.begin(), report.warnings.end());
     result.summary = summaryText(settings, plugins, report, warnings);

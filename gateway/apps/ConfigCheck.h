@@ -13,15 +13,12 @@ struct ConfigCheckResult {
     bool ok = false;
     /// One line each, naming the file and the key or plugin.
     std::vector<std::string> problems;
-    /// The problems that need not stop a reload: an [app.NAME] section whose plugin is gone is
-    /// what removing a plugin from the apps folder looks like. Also in `problems` (-t fails).
-    std::vector<std::string> unusedSections;
     /// What would be served: mounts → app, version, plugin file, body limit, timeout; the global
     /// limits; worker and thread counts; warnings.
     std::string summary;
 };
 
-/// The config test (`gateway -t`, `--need-app`, and a reload before it starts a generation):
+/// The config test (`gateway -t`, and `--need-app` before the first generation starts):
 /// loads and inits every plugin of `plugins` with the [app.NAME] sections of `settings` in a
 /// forked child, the way a worker would (AppRegistry, mounted into a MountTable), and reports
 /// back through a pipe. A crash in the child is reported by signal, naming the plugin being

@@ -18,6 +18,7 @@ struct Generation {
     std::shared_ptr<const Settings> settings;
     std::shared_ptr<const PluginSet> plugins;
     unsigned wanted = 0;              ///< workers it should have (TTIN/TTOU change it)
+    std::int64_t startedAtMs = 0;     ///< when its first worker was forked
     std::int64_t servingSinceMs = 0;  ///< 0 while starting
     unsigned crashes = 0;             ///< crash deaths while it may still be rolled back
     bool failed = false;              ///< being rolled back: its dead are not replaced

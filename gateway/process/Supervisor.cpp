@@ -18,7 +18,6 @@
 #include <system_error>
 #include <utility>
 
-#include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginSet.h"
 #include "gateway/net/Listener.h"
 #include "gateway/obs/ErrorLog.h"
@@ -45,8 +44,9 @@ constexpr unsigned kRollbackCrashes = 3;
 constexpr std::int64_t kRollbackWindowMs = 60000;
 /// A hot deploy waits until the apps folder was quiet this long.
 constexpr std::int64_t kDeployQuietMs = 300;
-/// The config test of a reload may take this long (plugins' init included).
-constexpr std::chrono::milliseconds kCheckTimeout{30000};
+/// A reload's new generation must serve within this (plugins' load and init included), else it
+/// is abandoned as a failed config test would be.
+constexpr std::int64_t kGenerationStartMs = 30000;
 /// Draining workers get the grace period plus this, then SIGKILL.
 constexpr std::int64_t kKillSlackMs = 2000;
 constexpr std::int64_t kStuckCheckMs = 1000;
@@ -241,7 +241,7 @@ void Supervisor::promote() {
 }
 
 void Supervisor::abandonNext(const std::string& why) {
-    logger().error("reload failed: " + why + "; generation " + std::to_string(_current->id) +
+    logger().error("reload refused: " + why + "; generation " + std::to_string(_current->id) +
                    " keeps serving");
     for (WorkerProcess& worker : _workers)
         if (worker.generation == _next) {
@@ -262,13 +262,15 @@ void Supervisor::reap() {
         if (it == _workers.end()) continue;  // e.g. a config test's child, reaped by it
         WorkerProcess worker = std::move(*it);
         _workers.erase(it);
-        const int slot = worker.slot;
-        onExit(std::move(worker), status);  // reads the slot: released only after
-        _slots.release(slot);
+        // Read before the slot goes back, and that before a replacement may claim one (the
+        // workers gauge counts claimed slots).
+        const std::string serving = attribution(worker.slot);
+        _slots.release(worker.slot);
+        onExit(std::move(worker), status, serving);
     }
 }
 
-void Supervisor::onExit(WorkerProcess worker, int status) {
+void Supervisor::onExit(WorkerProcess worker, int status, const std::string& serving) {
     const std::string name = workerName(worker.pid, worker.generation->id);
     // A crash: a signal we did not send, or a serving worker's exit with a failure status (a
     // plugin calling exit(), a sanitizer's report).
@@ -277,7 +279,6 @@ void Supervisor::onExit(WorkerProcess worker, int status) {
     std::string what = name + " " + describe(status);
     if (crashed) {
         _slots.countRestart(RestartCause::Crash);
-        const std::string serving = attribution(worker.slot);
         what += serving.empty() ? " (not in app code)" : " while serving " + serving;
     }
     if (worker.draining || _stopping) {
@@ -293,7 +294,7 @@ void Supervisor::onExit(WorkerProcess worker, int status) {
             return;
         }
         if (worker.generation == _next) {
-            abandonNext(what);
+            abandonNext(what + " (its log says why)");
             return;
         }
     }
@@ -304,7 +305,7 @@ void Supervisor::onExit(WorkerProcess worker, int status) {
         return;
     }
     if (worker.generation == _next) {  // a new generation that crashes before it serves
-        abandonNext(what);
+        abandonNext(what + (crashed ? "" : " before it served"));
         return;
     }
     Generation& generation = *worker.generation;
@@ -356,6 +357,15 @@ void Supervisor::onTimers() {
         const std::string changes = _watcher->takeDue(now);
         if (!changes.empty()) reload("apps folder changed: " + changes);
     }
+    if (_next && now - _next->startedAtMs > kGenerationStartMs) {
+        std::string where;
+        for (const WorkerProcess& worker : _workers)
+            if (worker.generation == _next && !worker.ready && where.empty())
+                where = attribution(worker.slot);
+        abandonNext("generation " + std::to_string(_next->id) + " did not serve within " +
+                    std::to_string(kGenerationStartMs / 1000) + " s" +
+                    (where.empty() ? std::string() : " (stuck in " + where + ")"));
+    }
     if (_started && now >= _nextStuckCheckMs) {
         _nextStuckCheckMs = now + kStuckCheckMs;
         checkStuck();
@@ -369,6 +379,7 @@ std::shared_ptr<Generation> Supervisor::newGeneration(std::shared_ptr<const Sett
     generation->wanted = std::max(1u, settings->workers);
     generation->settings = std::move(settings);
     generation->plugins = std::move(plugins);
+    generation->startedAtMs = WorkerSlots::monotonicMs();
     return generation;
 }
 
@@ -399,8 +410,13 @@ void Supervisor::spawn(const std::shared_ptr<Generation>& generation, pid_t repl
         _slots.slot(slot).pid.store(::getpid(), std::memory_order_relaxed);
         int code = 0;
         const int readyFd = _readyWrite;
+        // A reload's generation is its own config test: any refused app ends it before it
+        // serves. Respawns and rollbacks serve what loads, as a start does.
+        const Worker::RefusedApps refused = generation == _next && !generation->restored
+                                                ? Worker::RefusedApps::Fail
+                                                : Worker::RefusedApps::Skip;
         try {
-            Worker(*generation->settings, _socket, generation->plugins).run([readyFd] {
+            Worker(*generation->settings, _socket, generation->plugins, refused).run([readyFd] {
                 const pid_t self = ::getpid();
                 [[maybe_unused]] const ssize_t n = ::write(readyFd, &self, sizeof(self));
             });
@@ -477,16 +493,10 @@ void Supervisor::reload(const std::string& reason) {
         refuseReload(e.what());
         return;
     }
-    const ConfigCheckResult check = checkConfig(settings, *plugins, kCheckTimeout);
-    for (const std::string& unused : check.unusedSections) logger().warning("reload: " + unused);
-    if (check.problems.size() > check.unusedSections.size()) {
-        for (const std::string& problem : check.problems)
-            if (std::find(check.unusedSections.begin(), check.unusedSections.end(), problem) ==
-                check.unusedSections.end())
-                logger().error("reload: " + problem);
-        refuseReload("the config test failed");
-        return;
-    }
+    // No separate config test: the new workers load and init the plugins with the new config
+    // and end before serving if any is refused (Worker::RefusedApps::Fail), crash or hang (see
+    // onExit, onTimers); the running generation serves meanwhile and after. A test child would
+    // do the same work once more, on the CPU the serving workers need.
     Poco::Logger::get("gateway").setLevel(settings.logLevel);
     _next = newGeneration(std::make_shared<const Settings>(std::move(settings)), plugins);
     for (unsigned i = 0; i < _next->wanted; ++i) spawn(_next);

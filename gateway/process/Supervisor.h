@@ -22,8 +22,9 @@ class ListenSocket;
 /// The master process. It forks `--workers` worker processes that share the listening socket and
 /// restarts any that dies, so a crashing plugin costs one worker, never the gateway; and it rolls
 /// generations of workers: SIGHUP or a change in the apps folder starts a new generation with the
-/// re-read config and a new snapshot of the plugins (after the config test passed), and once all
-/// of it is ready, the old one drains. A new generation whose workers keep crashing is rolled
+/// re-read config and a new snapshot of the plugins, and once all of it is ready, the old one
+/// drains; a new generation that refuses an app, crashes or hangs before it serves is abandoned
+/// and the old one keeps serving. A new generation whose workers keep crashing is rolled
 /// back to the previous one. Signals and exit codes: README "Signals and exit codes".
 /// With `--workers 0` everything runs in this process, without any of that.
 class Supervisor {
@@ -47,7 +48,8 @@ private:
     void onReadyPipe();
     void onReady(pid_t pid);
     void reap();
-    void onExit(WorkerProcess worker, int status);
+    /// `serving`: what it was doing in app code when it ended (attribution()).
+    void onExit(WorkerProcess worker, int status, const std::string& serving);
     void onTimers();
 
     std::shared_ptr<Generation> newGeneration(std::shared_ptr<const Settings> settings,

@@ -10,6 +10,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
 #include <system_error>
 
 #include "gateway/apps/AppRegistry.h"
@@ -46,17 +50,25 @@ sigset_t handledSignals() {
 /// connections its jobs use (so it is joined first).
 class Worker::Parts final : public EventHandler {
 public:
-    Parts(const Settings& settings, ListenSocket& socket, std::shared_ptr<const PluginSet> plugins)
+    Parts(const Settings& settings, ListenSocket& socket, std::shared_ptr<const PluginSet> plugins,
+          RefusedApps refused)
         : settings(settings),
           socket(socket),
           accessLog(settings.accessLog, AccessLog::formatNamed(settings.accessLogFormat)),
           staticFiles(settings),
-          apps(settings, std::move(plugins)),
+          apps(settings, plugins),
           router(staticFiles),
           connections(loop, router, accessLog, settings),
           listener(loop, connections, socket.fd()) {
         connections.setLocalPort(socket.port());
-        apps.load();
+        const bool noAppsFolder = plugins->missingFolder();
+        loadApps();
+        if (refused == RefusedApps::Fail && settings.needApp && noAppsFolder)
+            throw std::runtime_error("apps folder '" + settings.appsDir +
+                                     "' not found (need-app is on)");
+        if (refused == RefusedApps::Fail && !apps.refusals().empty())
+            throw std::runtime_error(std::to_string(apps.refusals().size()) +
+                                     " app(s) refused, the first: " + apps.refusals().front());
         if (!settings.metricsPath.empty()) mountMetrics();
         // A mount like the metrics: the longest prefix wins, so it answers ahead of an app on
         // "/"; an app on the very same path is a startup error.
@@ -105,6 +117,18 @@ public:
     /// The metrics endpoint, before the apps (an app on the same path is a startup error). A
     /// worker under a master counts into its slot of the master's region; a single-process
     /// gateway maps a region of its own.
+    /// Loads and inits the apps, each step marked in the worker's slot: a plugin that crashes
+    /// or hangs there is named by the master ("app x at /: init /srv/apps/x.so").
+    void loadApps() {
+        std::optional<WorkerSlots::Scope> step;
+        apps.onStep([&step](const std::string& file, std::string_view stage) {
+            step.reset();
+            step.emplace(std::filesystem::path(file).stem().string(), "", stage, file, 0);
+        });
+        apps.load();
+        apps.onStep({});
+    }
+
     void mountMetrics() {
         WorkerSlots* region = WorkerSlots::attachedRegion();
         WorkerSlot* slot = WorkerSlots::attachedSlot();
@@ -178,8 +202,8 @@ public:
 };
 
 Worker::Worker(const Settings& settings, ListenSocket& socket,
-               std::shared_ptr<const PluginSet> plugins)
-    : _parts(std::make_unique<Parts>(settings, socket, std::move(plugins))) {}
+               std::shared_ptr<const PluginSet> plugins, RefusedApps refused)
+    : _parts(std::make_unique<Parts>(settings, socket, std::move(plugins), refused)) {}
 
 Worker::~Worker() = default;
 

@@ -16,9 +16,15 @@ class PluginSet;
 /// (up to the shutdown grace period); SIGQUIT stops at once; SIGUSR1 reopens the access log.
 class Worker {
 public:
+    /// What a worker does with an app that is refused (a plugin that does not load, an init that
+    /// fails, a bad key in its section, a missing apps folder under need-app). Skip: log it and
+    /// serve the rest (a start, a respawn). Fail: throw before serving, so that a reload's new
+    /// generation ends instead of taking over with a hole in it (the running one keeps serving).
+    enum class RefusedApps { Skip, Fail };
+
     /// Loads its apps from `plugins` (the master's snapshot of the apps folder).
-    Worker(const Settings& settings, ListenSocket& socket,
-           std::shared_ptr<const PluginSet> plugins);
+    Worker(const Settings& settings, ListenSocket& socket, std::shared_ptr<const PluginSet> plugins,
+           RefusedApps refused = RefusedApps::Skip);
     ~Worker();
 
     /// Blocks until shutdown. `onReady` runs once the listener is accepting.

@@ -163,7 +163,7 @@ TEST_F(Reload, RemovingAConfiguredPluginStillReloads) {
     fs::remove(apps() / "hello_c.so");
     ASSERT_TRUE(waitForGeneration(2)) << gateway().logTail();
     EXPECT_EQ(fetch(port(), "GET", "/c").status, 404);
-    EXPECT_NE(gateway().log().find("[Warning] reload: " + config().string() +
+    EXPECT_NE(gateway().log().find("[Warning] " + config().string() +
                                    ": [app.hello_c] matches no plugin"),
               std::string::npos)
         << gateway().log();
@@ -197,6 +197,7 @@ TEST_F(Reload, OverwritingALoadedPluginSlowlyNeverLoadsHalfAFile) {
 TEST_F(Reload, BrokenConfigKeepsTheRunningGeneration) {
     ASSERT_TRUE(startWith({"hello"}, {}, "[app.hello]\nmount = /hi\n"));
     gateway().expectAlert("reload");
+    gateway().expectAlert("timeout");  // the new worker refuses the app, naming the key
     writeFile(config(), "[app.hello]\nmount = /hi\ntimeout = soon\n");
     gateway().signal(SIGHUP);
     ASSERT_TRUE(gateway().waitForLog("reload refused")) << gateway().logTail();
@@ -205,7 +206,7 @@ TEST_F(Reload, BrokenConfigKeepsTheRunningGeneration) {
     // Fixed: the next reload goes through.
     writeFile(config(), "[app.hello]\nmount = /hey\n");
     gateway().signal(SIGHUP);
-    ASSERT_TRUE(waitForGeneration(2)) << gateway().logTail();
+    ASSERT_TRUE(waitForGeneration(3)) << gateway().logTail() << "(2 was the refused one)";
     EXPECT_EQ(fetch(port(), "GET", "/hey").status, 200);
     EXPECT_EQ(fetch(port(), "GET", "/hi").status, 404);
 }
@@ -218,6 +219,23 @@ TEST_F(Reload, RefusedPluginDeployIsRejected) {
     ASSERT_TRUE(gateway().waitForLog("reload refused")) << gateway().logTail();
     EXPECT_EQ(fetch(port(), "GET", "/hello").status, 200);
     EXPECT_EQ(gateway().logCount("serving with"), 0u) << gateway().log();
+}
+
+TEST_F(Reload, DeployCrashingInInitIsRefusedNamingThePlugin) {
+    if (kSanitized) GTEST_SKIP() << "a sanitizer turns the crash into a report and an exit";
+    ASSERT_TRUE(startWith({"hello"}));
+    gateway().expectAlert("crash_init");
+    deploy("crash_init");
+    ASSERT_TRUE(gateway().waitForLog("reload refused")) << gateway().logTail();
+    EXPECT_NE(gateway().log().find("killed by SIGSEGV while serving app crash_init at /: init "),
+              std::string::npos)
+        << gateway().log();
+    EXPECT_EQ(fetch(port(), "GET", "/hello").status, 200);
+    EXPECT_EQ(gateway().logCount("serving with"), 0u) << gateway().log();
+    // Removed again, the next reload goes through.
+    fs::remove(apps() / "crash_init.so");
+    gateway().signal(SIGHUP);
+    EXPECT_TRUE(waitForGeneration(3)) << gateway().logTail() << "(2 was the refused one)";
 }
 
 TEST_F(Reload, PortChangeSaysItNeedsARestart) {
