@@ -24,6 +24,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "gateway/app/NewAppCommand.h"
 #include "gateway/app/SignalCommand.h"
 #include "gateway/apps/ConfigCheck.h"
 #include "gateway/apps/PluginCheck.h"
@@ -226,10 +227,9 @@ int GatewayApplication::main(const std::vector<std::string>& args) {
         Poco::Util::HelpFormatter help(options());
         help.setUnixStyle(true);
         help.setCommand("gateway");
-        help.setUsage(
-            "[OPTIONS]\n       gateway check FILE.so [--config FILE]   (inspect a plugin; exit 0 "
-            "if it would "
-            "load)");
+        help.setUsage(std::string("[OPTIONS]\n") +
+                      "gateway check FILE.so [--config FILE]      inspect a plugin\n" +
+                      kNewAppUsage + "  write a new app project");
         help.setHeader("A fast HTTP/1.1 server for static files and app plugins.");
         help.setFooter(
             "SIZE: 512, 8k, 16m, 1g. DURATION: 500ms, 15s, 2m (a bare number is seconds).");

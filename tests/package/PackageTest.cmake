@@ -113,21 +113,22 @@ foreach(f IN LISTS runtime_expected)
     endif()
 endforeach()
 foreach(f IN LISTS runtime_files)
-    if(f MATCHES "^usr/include/|GatewaySDK|\\.pc$|SPEC\\.md$")
+    if(f MATCHES "^usr/include/|GatewaySDK|\\.pc$|SPEC\\.md$|^usr/share/gateway-sdk/")
         fail("gateway holds a file of the SDK: ${f}")
     endif()
 endforeach()
 
 foreach(f usr/include/gateway/gateway.h usr/include/gateway/app.hpp
           usr/include/gateway/testing.hpp usr/lib/cmake/GatewaySDK/GatewaySDKConfig.cmake
-          usr/share/pkgconfig/gateway-sdk.pc usr/share/doc/gateway-sdk-dev/SPEC.md)
+          usr/share/pkgconfig/gateway-sdk.pc usr/share/doc/gateway-sdk-dev/SPEC.md
+          usr/share/gateway-sdk/templates/cpp/CMakeLists.txt)
     if(NOT f IN_LIST sdk_files)
         fail("gateway-sdk-dev lacks ${f}; it holds: ${sdk_files}")
     endif()
 endforeach()
-# Only headers and how to find them: nothing of the server.
+# Only headers, how to find them and the app templates: nothing of the server.
 foreach(f IN LISTS sdk_files)
-    if(NOT f MATCHES "^usr/(include/gateway/|lib/cmake/GatewaySDK/|share/pkgconfig/|share/doc/gateway-sdk-dev/)")
+    if(NOT f MATCHES "^usr/(include/gateway/|lib/cmake/GatewaySDK/|share/pkgconfig/|share/doc/gateway-sdk-dev/|share/gateway-sdk/templates/)")
         fail("gateway-sdk-dev holds ${f}, which is not the SDK's")
     endif()
 endforeach()
