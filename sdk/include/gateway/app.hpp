@@ -30,8 +30,18 @@
 //     to the error log through the table GATEWAY_APP's init kept.
 //   - Body is the pull iterator the host drains with backpressure; its close() is the Body's
 //     destructor, run exactly once.
+//   - call() may return a Response instead of a Body: status, headers and body as one value
+//     (Response::text, html, json, of, file; Response(204).header(...)). The wrapper starts it
+//     and sets Content-Length for a body of known size, so HEAD is framed exactly as GET.
+//   - Request helpers for what apps parse: queryParams() and form() (decoded multimaps),
+//     pathSegments(), cookie(), contentType(), negotiate() (Accept), bodyLimit(), readAll()
+//     throwing BodyTooLarge the app may catch, evaluatePreconditions() (304 / 412). The pure
+//     parsers behind them live in url.hpp, headers.hpp, conditional.hpp and json.hpp; usable
+//     without a host. A Router (router.hpp) dispatches on method and path with parameters,
+//     and answers 404 and 405 (with Allow) itself.
 //   - Exceptions never cross the ABI: every trampoline is noexcept and catches everything.
-//     throw Error(404, "...")  -> a 404 text/plain response (if nothing was sent yet),
+//     throw Error(404, "...")  -> a 404 text/plain response (if nothing was sent yet);
+//                                 Error::json(404, "{...}").withHeader(...) answers in JSON,
 //     throw Error::code(GW_E_TOO_LARGE, "...") -> that code is returned to the host (413),
 //     throw Declined()         -> GW_DECLINED: the next mount or a static file answers,
 //     any other exception      -> logged with what(), GW_E_APP: the host answers 500 (or closes
