@@ -29,6 +29,7 @@ EnvironContext AppHost::baseContext() const {
     context.multithread = _instance->threadSafe();
     context.multiprocess = _instance->config().multiprocess;
     context.deadlineMs = epochMs(_instance->config().timeout);
+    context.bodyLimit = _instance->config().bodyLimit;
     return context;
 }
 

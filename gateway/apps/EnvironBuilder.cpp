@@ -110,6 +110,7 @@ void EnvironBuilder::build(const Request& request, const EnvironContext& context
         add(external("gateway.deadline"), number(static_cast<std::uint64_t>(context.deadlineMs)));
     if (const std::string_view id = request.id.view(); !id.empty())
         add(external("gateway.request_id"), external(id));
+    add(external("gateway.body_limit"), number(context.bodyLimit));
 
     _entries.reserve(_slots.size());
     for (const auto& [name, value] : _slots) _entries.emplace_back(resolve(name), resolve(value));

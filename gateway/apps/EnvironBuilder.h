@@ -22,6 +22,7 @@ struct EnvironContext {
     bool multithread = false;
     bool multiprocess = false;
     std::int64_t deadlineMs = 0;  ///< ms since the Unix epoch; 0 = no deadline
+    std::uint64_t bodyLimit = 0;  ///< the mount's body limit in bytes (gateway.body_limit)
 };
 
 /// Builds a request's environ (SPEC section 3) into reusable storage: names and values are views,

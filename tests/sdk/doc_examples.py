@@ -1,7 +1,7 @@
 """Compiles every code example of the SDK's documentation as documented (test sdk.doc_examples).
 
 An example is
-  - in a header's comments (gateway.h, app.hpp, testing.hpp): a block of comment lines indented
+  - in a header's comments (gateway.h and each C++ header listed in main()): a block of comment lines indented
     by four spaces after the comment marker whose first line is an #include (other indented
     blocks show output, not code); gateway.h's are C, the others C++;
   - in SPEC.md: a ```c or ```cpp fenced block.
@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-COMMENT = re.compile(r"^\s*(?://|/?\*) ?(.*)$")  # the text after "// " or " * "
+COMMENT = re.compile(r"^\s*(?:///?|/?\*) ?(.*)$")  # the text after "// ", "/// " or " * "
 
 
 def header_examples(path):
@@ -60,7 +60,10 @@ def main():
     include = os.path.join(sdk, "include")
     headers = os.path.join(include, "gateway")
     found = []  # (origin, language, source)
-    for name, language in (("gateway.h", "c"), ("app.hpp", "cpp"), ("testing.hpp", "cpp")):
+    headers_with_examples = (("gateway.h", "c"), ("app.hpp", "cpp"), ("testing.hpp", "cpp"),
+                             ("router.hpp", "cpp"), ("url.hpp", "cpp"), ("headers.hpp", "cpp"),
+                             ("conditional.hpp", "cpp"), ("json.hpp", "cpp"))
+    for name, language in headers_with_examples:
         examples = header_examples(os.path.join(headers, name))
         if not examples:
             print(f"no example found in {name}: the extraction rule no longer matches it")

@@ -30,8 +30,18 @@
 //     to the error log through the table GATEWAY_APP's init kept.
 //   - Body is the pull iterator the host drains with backpressure; its close() is the Body's
 //     destructor, run exactly once.
+//   - call() may return a Response instead of a Body: status, headers and body as one value
+//     (Response::text, html, json, of, file; Response(204).header(...)). The wrapper starts it
+//     and sets Content-Length for a body of known size, so HEAD is framed exactly as GET.
+//   - Request helpers for what apps parse: queryParams() and form() (decoded multimaps),
+//     pathSegments(), cookie(), contentType(), negotiate() (Accept), bodyLimit(), readAll()
+//     throwing BodyTooLarge the app may catch, evaluatePreconditions() (304 / 412). The pure
+//     parsers behind them live in url.hpp, headers.hpp, conditional.hpp and json.hpp; usable
+//     without a host. A Router (router.hpp) dispatches on method and path with parameters,
+//     and answers 404 and 405 (with Allow) itself.
 //   - Exceptions never cross the ABI: every trampoline is noexcept and catches everything.
-//     throw Error(404, "...")  -> a 404 text/plain response (if nothing was sent yet),
+//     throw Error(404, "...")  -> a 404 text/plain response (if nothing was sent yet);
+//                                 Error::json(404, "{...}").withHeader(...) answers in JSON,
 //     throw Error::code(GW_E_TOO_LARGE, "...") -> that code is returned to the host (413),
 //     throw Declined()         -> GW_DECLINED: the next mount or a static file answers,
 //     any other exception      -> logged with what(), GW_E_APP: the host answers 500 (or closes
@@ -42,12 +52,19 @@
 #ifndef GATEWAY_APP_HPP
 #define GATEWAY_APP_HPP
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <initializer_list>
 #include <limits>
@@ -61,8 +78,12 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/conditional.hpp"
 #include "gateway/detail/units.hpp"
 #include "gateway/gateway.h"
+#include "gateway/headers.hpp"
+#include "gateway/json.hpp"
+#include "gateway/url.hpp"
 
 namespace gateway::sdk {
 
@@ -101,10 +122,22 @@ inline const char* errorText(int32_t code) noexcept {
     }
 }
 
+/// Response header lines owned by their holder (Error, Response): (name, value), in order.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
 /// A failure with an HTTP answer or a result code for the host.
 ///
 /// Error(status, message): if nothing was sent yet, the wrapper replaces any started response
 /// with `status` and `message` as a text/plain body; after the first byte it returns GW_E_APP.
+/// Error::json(status, body) answers with a JSON body instead, and withHeader() adds header
+/// lines, e.g. for a 401 in the app's own format:
+///     #include "gateway/app.hpp"
+///
+///     void requireToken(const gateway::sdk::Request& request) {
+///         if (!request.header("Authorization"))
+///             throw gateway::sdk::Error::json(401, R"({"error":"token required"})")
+///                 .withHeader("WWW-Authenticate", "Bearer");
+///     }
 /// Error::code(code, message): the wrapper returns `code` (a negative GW_E_*) to the host, which
 /// answers per SPEC section 7 (e.g. GW_E_TOO_LARGE -> 413, others -> 500).
 /// Request methods throw Error::code(...) when a host call fails.
@@ -113,6 +146,11 @@ public:
     /// An HTTP error response: status 200..599 (usually 4xx/5xx), message sent as the body.
     Error(int status, const std::string& message)
         : std::runtime_error(message), _status(status), _code(GW_E_APP) {}
+
+    /// An HTTP error response with a JSON body (already serialised; see json.hpp).
+    static Error json(int status, const std::string& body) {
+        return Error(status, body).withContentType(kJsonType);
+    }
 
     /// A result code for the host (negative GW_E_*; other values count as GW_E_APP). The wrapper
     /// logs the message at ERROR, except for the client's doing (GW_E_TOO_LARGE, GW_E_PROTOCOL,
@@ -123,14 +161,60 @@ public:
         return error;
     }
 
+    /// Adds a header line to the error response (Allow, WWW-Authenticate, Retry-After, ...).
+    Error& withHeader(std::string_view name, std::string_view value) & {
+        _headers.emplace_back(name, value);
+        return *this;
+    }
+    Error&& withHeader(std::string_view name, std::string_view value) && {
+        return std::move(withHeader(name, value));
+    }
+    /// Sets the body's media type (default "text/plain; charset=utf-8").
+    Error& withContentType(std::string_view type) & {
+        _contentType.assign(type);
+        return *this;
+    }
+    Error&& withContentType(std::string_view type) && { return std::move(withContentType(type)); }
+
     /// HTTP status to answer with, or 0 for a code-only error.
     int status() const noexcept { return _status; }
     /// The negative result code returned to the host when no HTTP answer is possible.
     int32_t code() const noexcept { return _code; }
+    /// The response body: the message.
+    std::string_view body() const noexcept { return what(); }
+    /// The body's media type.
+    std::string_view contentType() const noexcept {
+        return _contentType.empty() ? std::string_view("text/plain; charset=utf-8")
+                                    : std::string_view(_contentType);
+    }
+    /// Header lines added with withHeader(), in order.
+    const HeaderList& headers() const noexcept { return _headers; }
 
 private:
     int _status;
     int32_t _code;
+    std::string _contentType;  // empty: text/plain
+    HeaderList _headers;
+};
+
+/// The request body passed a limit: readAll()'s own, or the mount's (read_body returned
+/// GW_E_TOO_LARGE). Left uncaught it is Error::code(GW_E_TOO_LARGE): the host answers 413 with
+/// its own small body. Catch it to answer in the app's format:
+///     #include "gateway/app.hpp"
+///
+///     gateway::sdk::Response create(gateway::sdk::Request& request) {
+///         std::string note;
+///         try {
+///             note = request.readAll(64 * 1024);
+///         } catch (const gateway::sdk::BodyTooLarge&) {
+///             return gateway::sdk::Response::json(R"({"error":"note too large"})", 413);
+///         }
+///         return gateway::sdk::Response::json(R"({"stored":true})", 201);
+///     }
+class BodyTooLarge : public Error {
+public:
+    explicit BodyTooLarge(const std::string& message)
+        : Error(Error::code(GW_E_TOO_LARGE, message)) {}
 };
 
 /// A bad value in the app's config section, thrown by Config's typed getters. The message names
@@ -317,6 +401,8 @@ private:
     const gw_config* _config;
 };
 
+class Response;
+
 /// The request being served: a thin view over the host table. Valid only inside call() (and,
 /// for the Request handed to a Body::generate callable, inside that callable). Not thread-safe.
 /// Methods that call the host throw Error::code(code, ...) on failure; letting it propagate
@@ -368,26 +454,78 @@ public:
         return env(key);
     }
 
+    /// The query string decoded: QUERY_STRING as FormData ("?tag=a&tag=b+c" -> tag: "a",
+    /// "b c"; order and repeats kept). Throws Error(400) when a %-escape is malformed.
+    FormData queryParams() const {
+        std::optional<FormData> fields = FormData::parse(query());
+        if (!fields) throw Error(400, "malformed query string");
+        return std::move(*fields);
+    }
+    /// PATH_INFO split into its segments ("/notes/42" -> "notes", "42"); see PathSegments.
+    PathSegments pathSegments() const noexcept { return PathSegments(pathInfo()); }
+    /// The cookies of the Cookie header (none when absent); see Cookies.
+    Cookies cookies() const noexcept { return Cookies(env("HTTP_COOKIE", "")); }
+    /// The value of cookie `name`, or nullopt.
+    std::optional<std::string_view> cookie(std::string_view name) const noexcept {
+        return cookies().get(name);
+    }
+    /// The request's Content-Type, parsed; nullopt when absent or malformed (usually a 415).
+    std::optional<MediaType> contentType() const noexcept {
+        return MediaType::parse(env("CONTENT_TYPE", ""));
+    }
+    /// Which of the app's media types to answer with, by the Accept header (see negotiate() in
+    /// headers.hpp); nullopt: none is acceptable, answer 406.
+    ///     const auto type = request.negotiate({"application/json", "text/html"});
+    std::optional<std::string_view> negotiate(
+        std::initializer_list<std::string_view> offered) const {
+        return ::gateway::sdk::negotiate(env("HTTP_ACCEPT", ""), offered);
+    }
+    /// The mount's body limit in bytes (gateway.body_limit): read_body fails with
+    /// GW_E_TOO_LARGE past it. nullopt on a host older than SDK 1.1.
+    std::optional<std::uint64_t> bodyLimit() const noexcept {
+        return ::gateway::detail::parseDecimal(env("gateway.body_limit", ""));
+    }
+    /// The answer the conditional headers (If-None-Match, If-Modified-Since, If-Match,
+    /// If-Unmodified-Since) call for, for this resource's ETag (`"v7"`, `W/"v7"`, or "") and
+    /// last modification: a 304 (GET/HEAD; with the ETag), a 412, or nullopt to answer as
+    /// usual. Rules: evaluatePreconditions() in conditional.hpp.
+    ///     if (auto early = request.evaluatePreconditions(etag, mtime)) return std::move(*early);
+    std::optional<Response> evaluatePreconditions(
+        std::string_view etag, std::optional<std::time_t> lastModified = std::nullopt) const;
+
     /// Read up to n body bytes into buf; returns the count, 0 at the end of the body.
-    /// Throws Error::code(GW_E_TOO_LARGE / GW_E_PROTOCOL / GW_E_IO / ...) on input errors.
+    /// Throws BodyTooLarge past the mount's body limit, Error::code(GW_E_PROTOCOL / GW_E_IO /
+    /// ...) on other input errors.
     std::size_t read(void* buf, std::size_t n) {
         std::size_t got = 0;
         const int32_t rc = _api->read_body(_request, buf, n, &got);
+        if (rc == GW_E_TOO_LARGE) throw BodyTooLarge("read_body: request body too large");
         if (rc != GW_OK) throw Error::code(rc, std::string("read_body: ") + errorText(rc));
         return got;
     }
-    /// The whole body (for small bodies). More than `limit` bytes throws
-    /// Error::code(GW_E_TOO_LARGE) (the host answers 413). Prefer read() to stream big ones.
+    /// The whole body (for small bodies). More than `limit` bytes throws BodyTooLarge: the host
+    /// answers 413, unless the app catches it and answers itself. `limit` may be the mount's:
+    /// readAll(request.bodyLimit().value_or(1 << 20)). Prefer read() to stream big bodies.
     std::string readAll(std::size_t limit = 1u << 20) {
         std::string body;
         char buf[16384];
         for (;;) {
             const std::size_t n = read(buf, sizeof buf);
             if (n == 0) return body;
-            if (body.size() + n > limit)
-                throw Error::code(GW_E_TOO_LARGE, "request body too large");
+            if (body.size() + n > limit) throw BodyTooLarge("request body too large");
             body.append(buf, n);
         }
+    }
+    /// An application/x-www-form-urlencoded body (an HTML form's POST), decoded like
+    /// queryParams(). Throws Error(415) for another Content-Type, Error(400) when malformed,
+    /// BodyTooLarge past `limit`.
+    FormData form(std::size_t limit = 1u << 20) {
+        const std::optional<MediaType> type = contentType();
+        if (!type || !type->is("application/x-www-form-urlencoded"))
+            throw Error(415, "expected application/x-www-form-urlencoded");
+        std::optional<FormData> fields = FormData::parse(readAll(limit));
+        if (!fields) throw Error(400, "malformed form body");
+        return std::move(*fields);
     }
 
     /// Set status and headers (WSGI's start_response). Nothing is sent until the first body
@@ -520,6 +658,39 @@ private:
     std::string _current;
 };
 
+/// `length` bytes of an open file from `offset`, read in pieces of up to 64 KiB; owns `fd`.
+class FileSource final : public BodySource {
+public:
+    FileSource(int fd, std::uint64_t offset, std::uint64_t length) noexcept
+        : _fd(fd), _offset(offset), _left(length) {}
+    ~FileSource() override { ::close(_fd); }
+    FileSource(const FileSource&) = delete;
+    FileSource& operator=(const FileSource&) = delete;
+
+    int32_t next(Request&, gw_str* chunk) override {
+        if (_left == 0) return GW_BODY_END;
+        constexpr std::uint64_t kPiece = 64 * 1024;
+        if (_buffer.empty()) _buffer.resize(static_cast<std::size_t>(std::min(_left, kPiece)));
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(_left, _buffer.size()));
+        ssize_t n;
+        do n = ::pread(_fd, _buffer.data(), want, static_cast<off_t>(_offset));
+        while (n < 0 && errno == EINTR);
+        if (n < 0) throw Error::code(GW_E_APP, std::string("file read: ") + std::strerror(errno));
+        if (n == 0) throw Error::code(GW_E_APP, "file read: the file shrank while being sent");
+        _offset += static_cast<std::uint64_t>(n);
+        _left -= static_cast<std::uint64_t>(n);
+        *chunk = gw_str{_buffer.data(), static_cast<std::size_t>(n)};
+        return _left == 0 ? GW_BODY_END : GW_OK;
+    }
+
+private:
+    int _fd;
+    std::uint64_t _offset;
+    std::uint64_t _left;
+    std::string _buffer;
+};
+
 }  // namespace detail
 
 /// The response body returned by Class::call(): move-only, pulled by the host chunk by chunk
@@ -555,6 +726,18 @@ public:
                       "Body::generate needs a callable f() or f(Request&) "
                       "returning std::optional<std::string>");
         return Body(std::make_unique<detail::GeneratorSource<F>>(std::move(f)));
+    }
+
+    /// `length` bytes of the open file `fd` from `offset`, read as the host pulls them. The Body
+    /// owns `fd` from here on and closes it when done, whatever happens. (Response::file() sets
+    /// the headers too and lets the host send the file itself when it can.)
+    static Body fromFile(int fd, std::uint64_t length, std::uint64_t offset = 0) {
+        try {
+            return Body(std::make_unique<detail::FileSource>(fd, offset, length));
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
     }
 
     /// True when there is no body.
@@ -596,6 +779,241 @@ private:
 
 namespace detail {
 
+template <class Api, class = void>
+struct HasSendFile : std::false_type {};
+template <class Api>
+struct HasSendFile<Api, std::void_t<decltype(std::declval<const Api&>().send_file)>>
+    : std::true_type {};
+
+/// api->send_file (ABI 1.1) when the host table has it, else GW_E_UNSUPPORTED. A template so
+/// that it compiles against a gateway.h without the member too; the size check is GW_API_HAS
+/// spelled for a dependent type.
+template <class Api>
+int32_t sendFile(const Api* api, gw_request* req, int fd, std::uint64_t offset,
+                 std::uint64_t length) noexcept {
+    if constexpr (HasSendFile<Api>::value) {
+        if (api->size >= offsetof(Api, send_file) + sizeof(api->send_file) && api->send_file)
+            return api->send_file(req, fd, offset, length);
+    }
+    (void)api, (void)req, (void)fd, (void)offset, (void)length;
+    return GW_E_UNSUPPORTED;
+}
+
+}  // namespace detail
+
+/// A whole response as a value: status, headers and body. Class::call() may return one instead
+/// of a Body (GATEWAY_APP accepts either); the wrapper then starts it (replacing a response the
+/// app started itself) and hands its body to the host:
+///     #include "gateway/app.hpp"
+///
+///     class Notes {
+///     public:
+///         explicit Notes(const gateway::sdk::Config&) {}
+///         gateway::sdk::Response call(gateway::sdk::Request& request) {
+///             if (request.method() == "POST")
+///                 return gateway::sdk::Response::json(R"({"id":7})", 201)
+///                     .header("Location", "/notes/7");
+///             return gateway::sdk::Response::text("Hello, World!");
+///         }
+///     };
+///
+///     GATEWAY_APP(Notes, "notes", "1.0.0", GW_APP_THREAD_SAFE)
+/// A body of known size (text(), html(), json(), of(), file()) gets its Content-Length from the
+/// Response, so HEAD is framed exactly as GET (RFC 9110 §9.3.2); 204 and 304 get neither body
+/// nor Content-Length. Move-only; build it with the chainable setters.
+class Response {
+public:
+    /// No body, e.g. Response(204), Response(303).header("Location", "/notes/7").
+    explicit Response(int status = 200) noexcept : _status(status) {}
+    /// The answer an Error stands for: its status, Content-Type, headers and body.
+    explicit Response(const Error& error) : _status(error.status()), _text(error.body()) {
+        _headers.reserve(error.headers().size() + 1);
+        _headers.emplace_back("Content-Type", error.contentType());
+        _headers.insert(_headers.end(), error.headers().begin(), error.headers().end());
+    }
+
+    /// `body` as `contentType` (the one factory behind the ones below).
+    static Response of(std::string_view contentType, std::string body, int status = 200) {
+        Response response(status);
+        response._headers.emplace_back("Content-Type", contentType);
+        response._text = std::move(body);
+        return response;
+    }
+    /// text/plain; charset=utf-8.
+    static Response text(std::string body, int status = 200) {
+        return of("text/plain; charset=utf-8", std::move(body), status);
+    }
+    /// text/html; charset=utf-8.
+    static Response html(std::string body, int status = 200) {
+        return of("text/html; charset=utf-8", std::move(body), status);
+    }
+    /// application/json, from text the app serialised (jsonEscape() in json.hpp helps with the
+    /// simplest cases).
+    static Response json(std::string serialised, int status = 200) {
+        return of(kJsonType, std::move(serialised), status);
+    }
+    /// application/json from any value with a dump() method returning its text, such as an
+    /// nlohmann::json: Response::json(nlohmann::json{{"id", 7}}).
+    template <class Json, class = decltype(std::string(std::declval<const Json&>().dump()))>
+    static Response json(const Json& value, int status = 200) {
+        return json(std::string(value.dump()), status);
+    }
+
+    /// The whole regular file open at `fd`, which the Response owns from here on (it is closed
+    /// once sent, or with the Response). Sets Content-Type, Content-Length and Last-Modified
+    /// (the file's mtime). The host sends the file itself (send_file, ABI 1.1) when it can,
+    /// else the wrapper reads it in pieces as the client takes them. Throws Error::code
+    /// (GW_E_APP) when `fd` is not an open regular file.
+    static Response file(int fd, std::string_view contentType) {
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            const std::string why = fd < 0 ? "bad descriptor" : "not a regular file";
+            if (fd >= 0) ::close(fd);
+            throw Error::code(GW_E_APP, "Response::file: " + why);
+        }
+        Response response(200);
+        response._fd = fd;
+        response._fileLength = static_cast<std::uint64_t>(st.st_size);
+        response._headers.emplace_back("Content-Type", contentType);
+        response._headers.emplace_back("Last-Modified", formatHttpDate(st.st_mtime));
+        return response;
+    }
+    /// The regular file at `path`, as file(fd, contentType). Throws Error(404) when there is
+    /// no such file (or it is not a regular file), Error(403) when it may not be read.
+    static Response file(const std::string& path, std::string_view contentType) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == EACCES) throw Error(403, "Forbidden");
+        struct stat st {};
+        if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            if (fd >= 0) ::close(fd);
+            throw Error(404, "Not Found");
+        }
+        return file(fd, contentType);
+    }
+
+    Response(Response&& other) noexcept
+        : _status(other._status),
+          _headers(std::move(other._headers)),
+          _text(std::move(other._text)),
+          _body(std::move(other._body)),
+          _fd(std::exchange(other._fd, -1)),
+          _fileLength(other._fileLength) {}
+    Response& operator=(Response&& other) noexcept {
+        if (this != &other) {
+            closeFile();
+            _status = other._status;
+            _headers = std::move(other._headers);
+            _text = std::move(other._text);
+            _body = std::move(other._body);
+            _fd = std::exchange(other._fd, -1);
+            _fileLength = other._fileLength;
+        }
+        return *this;
+    }
+    Response(const Response&) = delete;
+    Response& operator=(const Response&) = delete;
+    ~Response() { closeFile(); }
+
+    /// Sets the status (200..599).
+    Response& status(int status) & {
+        _status = status;
+        return *this;
+    }
+    Response&& status(int status) && { return std::move(this->status(status)); }
+    /// Adds a header line (repeats allowed; the host validates names and values, SPEC §5).
+    Response& header(std::string_view name, std::string_view value) & {
+        _headers.emplace_back(name, value);
+        return *this;
+    }
+    Response&& header(std::string_view name, std::string_view value) && {
+        return std::move(header(name, value));
+    }
+    /// Makes `body` (e.g. Body::generate(...) for a stream) the body, replacing any other;
+    /// set the Content-Type with header().
+    Response& body(Body body) & {
+        closeFile();
+        _text.reset();
+        _body = std::move(body);
+        return *this;
+    }
+    Response&& body(Body body) && { return std::move(this->body(std::move(body))); }
+
+    int status() const noexcept { return _status; }
+    /// The first header `name` (case-insensitive), or nullopt.
+    std::optional<std::string_view> header(std::string_view name) const noexcept {
+        for (const auto& line : _headers)
+            if (::gateway::detail::equalsIgnoreCase(line.first, name)) return line.second;
+        return std::nullopt;
+    }
+    const HeaderList& headers() const noexcept { return _headers; }
+
+    /// For the wrapper: starts the response on `request` (GW_RESPONSE_REPLACE when the app had
+    /// started one) and returns the body for the host to pull. Throws Error::code when the host
+    /// refuses a header (SPEC §5) or fails to send the file.
+    Body send(Request& request) && {
+        const bool bodyless = _status == 204 || _status == 304;
+        std::optional<std::uint64_t> length;
+        if (_text) length = _text->size();
+        if (_fd >= 0) length = _fileLength;
+        char lengthText[24];
+        std::vector<Header> lines;
+        lines.reserve(_headers.size() + 1);
+        for (const auto& line : _headers) lines.push_back({line.first, line.second});
+        if (length && !bodyless && !header("Content-Length")) {
+            const auto end = std::to_chars(lengthText, lengthText + sizeof lengthText, *length).ptr;
+            lines.push_back({"Content-Length", std::string_view(lengthText, end - lengthText)});
+        }
+        request.startResponse(_status, lines, request.started() ? GW_RESPONSE_REPLACE : 0u);
+        if (bodyless) return Body();
+        if (_text) return Body::fromString(std::move(*_text));
+        if (_fd >= 0) return sendFile(request);
+        return std::move(_body);
+    }
+
+private:
+    Body sendFile(Request& request) {
+        if (request.method() == "HEAD") return Body();  // the head says it all
+        const int32_t rc = detail::sendFile(request.api(), request.raw(), _fd, 0, _fileLength);
+        if (rc == GW_OK) return Body();
+        if (rc != GW_E_UNSUPPORTED)
+            throw Error::code(rc, std::string("send_file: ") + errorText(rc));
+        return Body::fromFile(std::exchange(_fd, -1), _fileLength);
+    }
+    void closeFile() noexcept {
+        if (_fd >= 0) ::close(std::exchange(_fd, -1));
+    }
+
+    int _status;
+    HeaderList _headers;
+    std::optional<std::string> _text;  // a body of known size
+    Body _body;                        // a body the app built
+    int _fd = -1;                      // a file to send, owned
+    std::uint64_t _fileLength = 0;
+};
+
+inline std::optional<Response> Request::evaluatePreconditions(
+    std::string_view etag, std::optional<std::time_t> lastModified) const {
+    Preconditions headers;
+    headers.ifMatch = env("HTTP_IF_MATCH", "");
+    headers.ifNoneMatch = env("HTTP_IF_NONE_MATCH", "");
+    headers.ifModifiedSince = env("HTTP_IF_MODIFIED_SINCE", "");
+    headers.ifUnmodifiedSince = env("HTTP_IF_UNMODIFIED_SINCE", "");
+    switch (::gateway::sdk::evaluatePreconditions(headers, method(), etag, lastModified)) {
+        case Precondition::NotModified: {
+            Response notModified(304);
+            if (!etag.empty()) notModified.header("ETag", etag);
+            return notModified;
+        }
+        case Precondition::Failed:
+            return Response(Error(412, "Precondition Failed"));
+        case Precondition::Proceed:
+            break;
+    }
+    return std::nullopt;
+}
+
+namespace detail {
+
 inline void copyMessage(char* buf, std::size_t len, const char* message) noexcept {
     if (!buf || len == 0) return;
     std::size_t n = std::strlen(message);
@@ -604,7 +1022,6 @@ inline void copyMessage(char* buf, std::size_t len, const char* message) noexcep
     buf[n] = '\0';
 }
 
-/// Turns an Error(status, message) into a text/plain response when nothing was sent yet.
 /// Codes that report the client's doing (a body too large or malformed, a vanished or stalled
 /// peer): the host answers them (413, 400, ...) and they are no fault of the app.
 inline bool isClientFailure(int32_t code) noexcept {
@@ -612,7 +1029,9 @@ inline bool isClientFailure(int32_t code) noexcept {
            code == GW_E_TIMEOUT;
 }
 
-inline int32_t answerError(Request& request, const Error& error) noexcept {
+/// Turns an Error with a status into its response (Response(error)) when nothing was sent yet,
+/// else returns its code.
+inline int32_t answerError(Request& request, const Error& error, gw_body* body) noexcept {
     const bool appFault =
         error.status() >= 500 || (error.status() == 0 && !isClientFailure(error.code()));
     // A client-caused code handed back to the host is logged by the host, once, with the
@@ -620,21 +1039,14 @@ inline int32_t answerError(Request& request, const Error& error) noexcept {
     if (appFault || error.status() != 0)
         request.log(appFault ? GW_LOG_ERROR : GW_LOG_INFO, error.what());
     if (error.status() == 0 || request.committed()) return error.code();
-    const std::string_view message = error.what();
-    char length[24];
-    const std::size_t n = static_cast<std::size_t>(
-        std::to_chars(length, length + sizeof(length), message.size()).ptr - length);
-    const gw_header headers[] = {
-        {GW_STR("Content-Type"), GW_STR("text/plain; charset=utf-8")},
-        {GW_STR("Content-Length"), {length, n}},
-    };
-    const gw_host_api* api = request.api();
-    int32_t rc = api->start_response(request.raw(), static_cast<uint32_t>(error.status()),
-                                     gw_str{nullptr, 0}, headers, 2,
-                                     request.started() ? GW_RESPONSE_REPLACE : 0u);
-    if (rc != GW_OK) return rc;
-    rc = api->write(request.raw(), message.data(), message.size());
-    return rc == GW_OK ? GW_OK : rc;
+    try {
+        Response(error).send(request).release(body);
+        return GW_OK;
+    } catch (const Error& failed) {  // the host refused a header: it logged which
+        return failed.code();
+    } catch (...) {
+        return GW_E_NOMEM;
+    }
 }
 
 /// The C entry points for an app class: construct per mount, call per request, delete.
@@ -642,6 +1054,10 @@ template <class App>
 struct Trampolines {
     static_assert(std::is_constructible_v<App, const Config&>,
                   "a GATEWAY_APP class needs a constructor taking (const gateway::sdk::Config&)");
+    using Result = decltype(std::declval<App&>().call(std::declval<Request&>()));
+    static_assert(std::is_same_v<Result, Body> || std::is_same_v<Result, Response>,
+                  "a GATEWAY_APP class needs a method call(gateway::sdk::Request&) returning "
+                  "gateway::sdk::Body or gateway::sdk::Response");
 
     static int32_t init(const gw_host_api* api, const gw_config* config, void** state, char* errbuf,
                         std::size_t errbuf_len) noexcept {
@@ -681,13 +1097,15 @@ struct Trampolines {
                         gw_body* body_out) noexcept {
         Request request(api, req);
         try {
-            Body body = static_cast<App*>(state)->call(request);
-            body.release(body_out);
+            if constexpr (std::is_same_v<Result, Response>)
+                static_cast<App*>(state)->call(request).send(request).release(body_out);
+            else
+                static_cast<App*>(state)->call(request).release(body_out);
             return GW_OK;
         } catch (const Declined&) {
             return GW_DECLINED;
         } catch (const Error& e) {
-            return answerError(request, e);
+            return answerError(request, e, body_out);
         } catch (const std::bad_alloc&) {
             request.log(GW_LOG_ERROR, "call failed: out of memory");
             return GW_E_NOMEM;
@@ -736,7 +1154,8 @@ constexpr gw_app makeApp(const char* name, const char* version, uint32_t flags,
 
 /// Makes Class a plugin: emits the exported gw_app_entry() and a constant descriptor.
 ///   Class        constructible from (const gateway::sdk::Config&), with a method
-///                `gateway::sdk::Body call(gateway::sdk::Request&)`. One instance per mount.
+///                `gateway::sdk::Body call(gateway::sdk::Request&)` or
+///                `gateway::sdk::Response call(gateway::sdk::Request&)`. One instance per mount.
 ///                call() runs concurrently for different requests if flags has
 ///                GW_APP_THREAD_SAFE.
 ///   name         string literal, the default mount "/name": 1-64 of [A-Za-z0-9_-].

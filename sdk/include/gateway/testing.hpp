@@ -63,8 +63,9 @@ struct TestRequest {
     std::string protocol = "HTTP/1.1";
     /// read_body hands out at most this many bytes per call (0: as many as asked).
     std::size_t readPiece = 0;
-    /// Body limit of the mount: read_body fails with GW_E_TOO_LARGE past it (0: none).
-    std::size_t bodyLimit = 0;
+    /// Body limit of the mount (gateway.body_limit): read_body fails with GW_E_TOO_LARGE past
+    /// it. Default: the gateway's default, 16 MiB. 0: none (and no gateway.body_limit).
+    std::size_t bodyLimit = 16u << 20;
     /// gateway.deadline value, if any.
     std::string deadline;
     /// gateway.request_id (the real host takes a valid X-Request-Id or generates one).
@@ -675,6 +676,7 @@ inline void AppRunner::Exchange::buildEnviron() {
     add("gateway.input_terminated", "1");
     if (!request.deadline.empty()) add("gateway.deadline", request.deadline);
     add("gateway.request_id", request.requestId);
+    if (request.bodyLimit != 0) add("gateway.body_limit", std::to_string(request.bodyLimit));
 }
 
 /// Commit the head ("first byte"): decide the framing.

@@ -54,6 +54,7 @@ TEST_P(EnvironTable, Build) {
     context.localPort = 8443;
     context.multithread = true;
     context.deadlineMs = std::string_view(c.name) == "Deadline" ? 1700000000123 : 0;
+    context.bodyLimit = 16u << 20;
 
     EnvironBuilder builder;
     for (int round = 0; round < 2; ++round) {  // reuse must give the same result
@@ -90,7 +91,8 @@ const EnvironCase kEnvirons[] = {
       {"gateway.multithread", "1"},
       {"gateway.multiprocess", "0"},
       {"gateway.input_terminated", "1"},
-      {"gateway.request_id", "0123456789abcdef0000000000000000"}},
+      {"gateway.request_id", "0123456789abcdef0000000000000000"},
+      {"gateway.body_limit", "16777216"}},
      {"CONTENT_TYPE", "CONTENT_LENGTH", "gateway.deadline", "HTTP_X_REQUEST_ID"}},
     {"MountRoot",
      "GET /echo HTTP/1.1\r\nHost: h\r\n\r\n",
