@@ -29,7 +29,16 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
+// The nothrow form too (std::stable_sort's buffer): otherwise it would come from the
+// sanitizer's allocator and go back to free() above.
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    ++gAllocations;
+    return std::malloc(n ? n : 1);
+}
 void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
     std::free(p);
 }
 void operator delete(void* p, std::size_t) noexcept {
