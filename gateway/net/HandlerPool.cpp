@@ -4,7 +4,9 @@
 
 namespace gateway {
 
-HandlerPool::HandlerPool(std::size_t threads) {
+HandlerPool::HandlerPool(std::size_t threads) : _size(threads) {}
+
+void HandlerPool::start() {
     // Pool threads never take process signals: the event loop reads them from its signalfd.
     // Faults stay deliverable: a crash in a handler must end the worker, not be held pending.
     sigset_t all;
@@ -13,8 +15,8 @@ HandlerPool::HandlerPool(std::size_t threads) {
         sigdelset(&all, sig);
     sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &all, &previous);
-    _threads.reserve(threads);
-    for (std::size_t i = 0; i < threads; ++i) _threads.emplace_back([this] { work(); });
+    _threads.reserve(_size);
+    for (std::size_t i = 0; i < _size; ++i) _threads.emplace_back([this] { work(); });
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
@@ -28,6 +30,7 @@ HandlerPool::~HandlerPool() {
 }
 
 void HandlerPool::submit(std::function<void()> job) {
+    if (_threads.empty()) start();
     {
         std::lock_guard lock(_mutex);
         _queue.push_back(std::move(job));
