@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gateway/testing.hpp"
 
@@ -11,8 +13,9 @@ using gateway::sdk::testing::TestResponse;
 
 namespace {
 
-TestResponse run(const TestRequest& request) {
-    AppRunner app(*gw_app_entry(GW_ABI_VERSION));
+TestResponse run(const TestRequest& request,
+                 std::vector<std::pair<std::string, std::string>> config = {}) {
+    AppRunner app(*gw_app_entry(GW_ABI_VERSION), std::move(config));
     TestResponse response = app.run(request);
     EXPECT_TRUE(response.lint.empty()) << response.lintText();
     return response;
@@ -73,6 +76,41 @@ TEST(FormApp, OtherMethodsAre405) {
     const auto response = run(request);
     EXPECT_EQ(response.status, 405);
     EXPECT_EQ(response.header("Allow"), "GET, HEAD, POST");
+}
+
+TEST(FormApp, OtherPathsAre404) {
+    TestRequest request;
+    request.path = "/form/other";
+    EXPECT_EQ(run(request).status, 404);
+}
+
+TEST(FormApp, OtherContentTypesAre415) {
+    TestRequest request;
+    request.method = "POST";
+    request.headers = {{"Content-Type", "text/plain"}};
+    request.body = "name=x";
+    EXPECT_EQ(run(request).status, 415);
+}
+
+TEST(FormApp, BodyOverMaxUploadIsA413Page) {
+    TestRequest request;
+    request.method = "POST";
+    request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    request.body = "name=" + std::string(100, 'x');
+    const auto response = run(request, {{"max_upload", "64"}});
+    EXPECT_EQ(response.status, 413);
+    EXPECT_EQ(response.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_TRUE(contains(response.body, "At most 64 bytes"));
+    request.headers = {{"Content-Type", "multipart/form-data; boundary=XyZ"}};
+    EXPECT_EQ(run(request, {{"max_upload", "64"}}).status, 413);
+    request.body.resize(60);
+    EXPECT_EQ(run(request, {{"max_upload", "64"}}).status, 400) << "within the limit: parsed";
+}
+
+TEST(FormApp, BadMaxUploadFailsInit) {
+    AppRunner app(*gw_app_entry(GW_ABI_VERSION), {{"max_upload", "lots"}});
+    EXPECT_FALSE(app.initialized());
+    EXPECT_EQ(app.initError().rfind("max_upload: \"lots\"", 0), 0u) << app.initError();
 }
 
 }  // namespace
