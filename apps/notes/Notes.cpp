@@ -51,6 +51,17 @@ private:
             status, json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace));
     }
 
+    /// Where the note the path's {id} names is, or a 404. Call with _mutex held.
+    auto find(const sdk::PathParams& path) {
+        const std::string_view id = path["id"];
+        std::uint64_t number = 0;
+        const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), number);
+        const auto it = _notes.find(number);
+        if (error != std::errc() || end != id.data() + id.size() || it == _notes.end())
+            throw jsonError(404, "no such note");
+        return it;
+    }
+
     sdk::Response list(sdk::Request& request) {
         const std::string word(request.queryParams().get("q", ""));
         json notes = json::array();
@@ -73,7 +84,7 @@ private:
 
     sdk::Response read(sdk::Request& request, const sdk::PathParams& path) {
         std::lock_guard<std::mutex> lock(_mutex);
-        const Note& note = find(path);
+        const Note& note = find(path)->second;
         if (auto early = precondition(request, note)) return std::move(*early);  // 304
         return sdk::Response::json(toJson(note)).header("ETag", etag(note));
     }
@@ -81,7 +92,7 @@ private:
     sdk::Response update(sdk::Request& request, const sdk::PathParams& path) {
         std::string text = readText(request);
         std::lock_guard<std::mutex> lock(_mutex);
-        Note& note = find(path);
+        Note& note = find(path)->second;
         if (auto early = precondition(request, note)) return std::move(*early);
         note = Note{note.id, std::move(text), ++_revision};
         return sdk::Response::json(toJson(note)).header("ETag", etag(note));
@@ -89,9 +100,9 @@ private:
 
     sdk::Response remove(sdk::Request& request, const sdk::PathParams& path) {
         std::lock_guard<std::mutex> lock(_mutex);
-        const Note& note = find(path);
-        if (auto early = precondition(request, note)) return std::move(*early);
-        _notes.erase(note.id);
+        const auto it = find(path);
+        if (auto early = precondition(request, it->second)) return std::move(*early);
+        _notes.erase(it);
         return sdk::Response(204);
     }
 
@@ -112,17 +123,6 @@ private:
         if (text == body.end() || !text->is_string())
             throw jsonError(422, R"(expected {"text": "..."})");
         return text->get<std::string>();
-    }
-
-    /// The note the path's {id} names, or a 404. Call with _mutex held.
-    Note& find(const sdk::PathParams& path) {
-        const std::string_view id = path["id"];
-        std::uint64_t number = 0;
-        const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), number);
-        const auto it = _notes.find(number);
-        if (error != std::errc() || end != id.data() + id.size() || it == _notes.end())
-            throw jsonError(404, "no such note");
-        return it->second;
     }
 
     /// The 304 (GET, HEAD) or 412 that If-None-Match / If-Match call for, if any.
