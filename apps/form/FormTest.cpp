@@ -21,6 +21,15 @@ TestResponse run(const TestRequest& request,
     return response;
 }
 
+/// A POST of `body` as `contentType`.
+TestRequest post(const std::string& contentType, const std::string& body) {
+    TestRequest request;
+    request.method = "POST";
+    request.headers = {{"Content-Type", contentType}};
+    request.body = body;
+    return request;
+}
+
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -34,10 +43,8 @@ TEST(FormApp, GetShowsBothForms) {
 }
 
 TEST(FormApp, UrlencodedFieldsAreEscaped) {
-    TestRequest request;
-    request.method = "POST";
-    request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-    request.body = "name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&message=a+%26+b";
+    TestRequest request = post("application/x-www-form-urlencoded",
+                               "name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&message=a+%26+b");
     const auto response = run(request);
     EXPECT_EQ(response.status, 200);
     EXPECT_TRUE(contains(response.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -46,13 +53,11 @@ TEST(FormApp, UrlencodedFieldsAreEscaped) {
 }
 
 TEST(FormApp, MultipartUploadShowsSizeAndDigest) {
-    TestRequest request;
-    request.method = "POST";
-    request.headers = {{"Content-Type", "multipart/form-data; boundary=XyZ"}};
-    request.body =
-        "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n<b>hi</b>\r\n"
-        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
-        "Content-Type: text/plain\r\n\r\nabc\r\n--XyZ--\r\n";
+    TestRequest request =
+        post("multipart/form-data; boundary=XyZ",
+             "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n<b>hi</b>\r\n"
+             "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+             "Content-Type: text/plain\r\n\r\nabc\r\n--XyZ--\r\n");
     const auto response = run(request);
     EXPECT_EQ(response.status, 200);
     EXPECT_TRUE(contains(response.body, "&lt;b&gt;hi&lt;/b&gt;"));
@@ -63,10 +68,7 @@ TEST(FormApp, MultipartUploadShowsSizeAndDigest) {
 }
 
 TEST(FormApp, BrokenMultipartIs400) {
-    TestRequest request;
-    request.method = "POST";
-    request.headers = {{"Content-Type", "multipart/form-data; boundary=XyZ"}};
-    request.body = "garbage";
+    TestRequest request = post("multipart/form-data; boundary=XyZ", "garbage");
     EXPECT_EQ(run(request).status, 400);
 }
 
@@ -85,18 +87,13 @@ TEST(FormApp, OtherPathsAre404) {
 }
 
 TEST(FormApp, OtherContentTypesAre415) {
-    TestRequest request;
-    request.method = "POST";
-    request.headers = {{"Content-Type", "text/plain"}};
-    request.body = "name=x";
+    TestRequest request = post("text/plain", "name=x");
     EXPECT_EQ(run(request).status, 415);
 }
 
 TEST(FormApp, BodyOverMaxUploadIsA413Page) {
-    TestRequest request;
-    request.method = "POST";
-    request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-    request.body = "name=" + std::string(100, 'x');
+    TestRequest request =
+        post("application/x-www-form-urlencoded", "name=" + std::string(100, 'x'));
     const auto response = run(request, {{"max_upload", "64"}});
     EXPECT_EQ(response.status, 413);
     EXPECT_EQ(response.header("Content-Type"), "text/html; charset=utf-8");
