@@ -1,6 +1,7 @@
 // echo: any method, any path below /echo -> 200 application/json
 //   {"environ": {every environ entry}, "body_length": N, "body_sha256": "hex"}
 // The body is streamed through SHA-256 and never held whole, so a 100 MiB upload costs 64 KiB.
+// Past the mount's body_limit, read() throws BodyTooLarge; uncaught, the host answers 413.
 // SHA-256 comes from OpenSSL (Poco::Crypto), several times faster than a portable one.
 // The app holds OpenSSL initialised from init to fini: each DigestEngine holds Poco's
 // reference-counted OpenSSLInitializer too, and when the count fell to zero on one pool thread
@@ -8,42 +9,38 @@
 // (workers died in pthread_mutex_destroy; found by bench/soak).
 #include <Poco/Crypto/DigestEngine.h>
 #include <Poco/Crypto/OpenSSLInitializer.h>
-#include <Poco/JSON/Object.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gateway/app.hpp"
 
+namespace sdk = gateway::sdk;
+
 class Echo {
 public:
-    explicit Echo(const gateway::sdk::Config&) {}
+    explicit Echo(const sdk::Config&) {}
 
-    gateway::sdk::Body call(gateway::sdk::Request& request) {
+    sdk::Response call(sdk::Request& request) {
         Poco::Crypto::DigestEngine sha("SHA256");
         std::vector<char> buffer(64 * 1024);
         std::uint64_t length = 0;
-        for (;;) {
-            const std::size_t n = request.read(buffer.data(), buffer.size());
-            if (n == 0) break;
+        while (const std::size_t n = request.read(buffer.data(), buffer.size())) {
             sha.update(buffer.data(), static_cast<unsigned>(n));
             length += n;
         }
-
-        Poco::JSON::Object::Ptr environ = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        nlohmann::ordered_json environ = nlohmann::ordered_json::object();  // in the host's order
         for (const auto& [name, value] : request.environ())
-            environ->set(std::string(name), std::string(value));
-        Poco::JSON::Object result(Poco::JSON_PRESERVE_KEY_ORDER);
-        result.set("environ", environ);
-        result.set("body_length", static_cast<Poco::UInt64>(length));
-        result.set("body_sha256", Poco::DigestEngine::digestToHex(sha.digest()));
-        std::ostringstream json;
-        result.stringify(json);
-
-        request.startResponse(200, {{"Content-Type", "application/json"}});
-        return gateway::sdk::Body::fromString(json.str());
+            environ[std::string(name)] = std::string(value);
+        const nlohmann::ordered_json result = {
+            {"environ", environ},
+            {"body_length", length},
+            {"body_sha256", Poco::DigestEngine::digestToHex(sha.digest())}};
+        // PATH_INFO is percent-decoded and need not be UTF-8: replace such bytes, don't throw.
+        return sdk::Response::json(
+            result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     }
 
 private:
@@ -51,4 +48,4 @@ private:
 };
 
 // Reads the request body, which may block: thread-safe but not GW_APP_NON_BLOCKING.
-GATEWAY_APP(Echo, "echo", "1.0.0", GW_APP_THREAD_SAFE)
+GATEWAY_APP(Echo, "echo", "1.0.0", GW_APP_THREAD_SAFE, "Echoes the environ and a body digest")

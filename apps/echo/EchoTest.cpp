@@ -60,6 +60,13 @@ TEST(EchoApp, LargeBodyLength) {
     EXPECT_EQ(json->getObject("environ")->getValue<std::string>("CONTENT_LENGTH"), "1048576");
 }
 
+TEST(EchoApp, BytesThatAreNotUtf8AreReplaced) {
+    TestRequest request;
+    request.path = "/echo/%FF";
+    const auto json = echo(request);
+    EXPECT_EQ(json->getObject("environ")->getValue<std::string>("PATH_INFO"), "/\xEF\xBF\xBD");
+}
+
 TEST(EchoApp, TooLargeBodyIs413) {
     AppRunner app(*gw_app_entry(GW_ABI_VERSION));
     TestRequest request;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/testing.hpp"
@@ -12,8 +13,9 @@ using gateway::sdk::testing::TestRequest;
 
 namespace {
 
-gateway::sdk::testing::TestResponse get(const std::string& query) {
-    AppRunner app(*gw_app_entry(GW_ABI_VERSION));
+gateway::sdk::testing::TestResponse get(
+    const std::string& query, std::vector<std::pair<std::string, std::string>> config = {}) {
+    AppRunner app(*gw_app_entry(GW_ABI_VERSION), std::move(config));
     TestRequest request;
     request.query = query;
     return app.run(request);
@@ -38,6 +40,27 @@ TEST(StreamApp, OneLineIsStillChunked) {
     EXPECT_EQ(response.framing, Framing::Chunked);
 }
 
+TEST(StreamApp, QueryIsDecoded) {
+    EXPECT_EQ(get("n=%32").chunks.size(), 2u);
+}
+
+TEST(StreamApp, ConfigSetsTheLimits) {
+    const std::vector<std::pair<std::string, std::string>> config = {{"max_lines", "3"},
+                                                                     {"max_delay", "20ms"}};
+    EXPECT_EQ(get("n=3&delay_ms=20", config).status, 200);
+    EXPECT_EQ(get("n=4", config).status, 400);
+    const auto response = get("delay_ms=21", config);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(response.body, "delay_ms must be a number from 0 to 20\n");
+}
+
+TEST(StreamApp, BadConfigFailsInit) {
+    AppRunner app(*gw_app_entry(GW_ABI_VERSION), {{"max_delay", "soon"}});
+    EXPECT_FALSE(app.initialized());
+    EXPECT_EQ(app.initResult(), GW_E_INVAL);
+    EXPECT_EQ(app.initError().rfind("max_delay: \"soon\"", 0), 0u) << app.initError();
+}
+
 class StreamBadQuery : public testing::TestWithParam<std::pair<std::string, std::string>> {};
 
 TEST_P(StreamBadQuery, Is400) {
@@ -52,7 +75,9 @@ INSTANTIATE_TEST_SUITE_P(StreamApp, StreamBadQuery,
                                          std::pair<std::string, std::string>{"TooMany", "n=100001"},
                                          std::pair<std::string, std::string>{"DelayTooLong",
                                                                              "delay_ms=10001"},
-                                         std::pair<std::string, std::string>{"Empty", "n="}),
+                                         std::pair<std::string, std::string>{"Empty", "n="},
+                                         std::pair<std::string, std::string>{"Trailing", "n=5x"},
+                                         std::pair<std::string, std::string>{"BadEscape", "n=%G"}),
                          [](const auto& info) { return info.param.first; });
 
 }  // namespace

@@ -15,7 +15,7 @@ set(scratch "/tmp/gateway-package-${tag}")
 set(root "${scratch}/root")
 file(MAKE_DIRECTORY "${root}")
 
-set(example_apps hello hello_c echo form stream)
+set(example_apps hello hello_c echo form stream notes)
 
 function(fail message)
     file(REMOVE_RECURSE "${scratch}")

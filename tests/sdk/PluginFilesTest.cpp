@@ -27,7 +27,7 @@ TEST_P(PluginFile, LoadsAndAnswersWithoutLint) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Apps, PluginFile,
-                         testing::Values("hello", "hello_c", "echo", "form", "stream"),
+                         testing::Values("hello", "hello_c", "echo", "form", "stream", "notes"),
                          [](const auto& info) { return info.param; });
 
 TEST(PluginFile, MissingFileIsAClearError) {
