@@ -655,7 +655,12 @@ inline void AppRunner::Exchange::buildEnviron() {
             add("CONTENT_TYPE", h.second);
         } else if (TestResponse::equalsIgnoreCase(h.first, "Content-Length")) {
             hasLength = true;
-            if (!request.chunked) add("CONTENT_LENGTH", h.second);
+            std::int64_t length = 0;  // the number, as the gateway parsed it ("005" is 5)
+            if (!request.chunked)
+                add("CONTENT_LENGTH",
+                    ::gateway::detail::parseDecimal(::gateway::detail::trimOws(h.second), length)
+                        ? std::to_string(length)
+                        : h.second);
         } else {
             if (TestResponse::equalsIgnoreCase(h.first, "Host"))
                 serverName = detail::hostName(h.second);
