@@ -4,6 +4,7 @@
 // fake host of testing.hpp.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <utility>

@@ -25,7 +25,7 @@ enum class Framing { Any, None, ContentLength, Chunked, CloseDelimited };
 
 struct Row {
     const char* name;  ///< test name: [A-Za-z0-9_]
-    // ---- the request (the runners add "Host: parity.test", X-Request-Id and Content-Length)
+    // ---- the request (requestHeaders() adds Host, X-Request-Id and Content-Length if absent)
     std::string method = "GET";
     std::string path = {};   ///< raw, below the mount ("" is the mount itself)
     std::string query = {};  ///< raw, without '?'; op=... selects what the plugin does
