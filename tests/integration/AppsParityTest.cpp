@@ -124,7 +124,7 @@ TEST_P(AppsParity, Row) {
     parity::expectMatches(row, mount, id, seen);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, AppsParity, ::testing::ValuesIn(parity::cases()),
+INSTANTIATE_TEST_SUITE_P(Apps, AppsParity, ::testing::ValuesIn(parity::cases()),
                          [](const ::testing::TestParamInfo<Param>& info) {
                              return parity::testName(parity::rows()[std::get<0>(info.param)],
                                                      std::get<1>(info.param));
