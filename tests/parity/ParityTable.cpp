@@ -2,6 +2,8 @@
 // variant's mount ("/parity" or "/parity_inline") and "{id}" for the request id.
 #include "tests/parity/ParityTable.h"
 
+#include "gateway/gateway.h"
+
 namespace gateway::test::parity {
 namespace {
 
@@ -11,6 +13,10 @@ const char* const kStrerror =
     "-10:unknown error\n-9:not supported\n-8:malformed request\n-7:application error\n"
     "-6:timed out\n-5:too large\n-4:not allowed in this state\n-3:connection closed\n"
     "-2:out of memory\n-1:invalid argument\n0:ok\n1:declined\n2:end of body\n3:not found\n";
+
+/// gateway.version: this header's ABI, which both hosts implement.
+const std::string kAbi =
+    std::to_string(GW_ABI_VERSION_MAJOR) + "." + std::to_string(GW_ABI_VERSION_MINOR);
 
 /// A start_response the host must refuse with GW_E_INVAL: the app answers "start=-1".
 Row rejected(const char* name, std::string query, const char* lint) {
@@ -107,7 +113,9 @@ std::vector<Row> build() {
                  "terminated&get=gateway.deadline&get=gateway.body_limit"});
     t.back().expectBody =
         "REMOTE_ADDR=127.0.0.1\nSERVER_PROTOCOL=HTTP/1.1\ngateway.url_scheme=http\n"
-        "gateway.version=1.0\ngateway.multithread=1\ngateway.multiprocess=0\n"
+        "gateway.version=" +
+        kAbi +
+        "\ngateway.multithread=1\ngateway.multiprocess=0\n"
         "gateway.input_terminated=1\ngateway.deadline rc=3\ngateway.body_limit=16777216\n";
     t.push_back({"env_body_limit_of_the_mount", "GET", "/", "op=env&get=gateway.body_limit"});
     t.back().bodyLimit = 1024;
