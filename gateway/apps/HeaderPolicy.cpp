@@ -87,10 +87,11 @@ HeaderPolicy::Verdict HeaderPolicy::check(std::uint32_t status, gw_str reason,
     return verdict;
 }
 
-void HeaderPolicy::appendLines(std::string& out, const gw_header* headers, std::size_t count) {
+void HeaderPolicy::appendLines(std::string& out, const gw_header* headers, std::size_t count,
+                               bool keepLength) {
     for (std::size_t i = 0; i < count; ++i) {
         const std::string_view name = view(headers[i].name);
-        if (equalsIgnoreCase(name, "Content-Length")) continue;
+        if (!keepLength && equalsIgnoreCase(name, "Content-Length")) continue;
         out.append(name).append(": ").append(trimOws(view(headers[i].value))).append("\r\n");
     }
 }

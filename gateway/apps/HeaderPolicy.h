@@ -24,8 +24,11 @@ public:
                          std::size_t count, std::uint32_t flags);
 
     /// Appends the accepted headers as "Name: value\r\n" lines (values trimmed), leaving out
-    /// Content-Length (the connection writes the framing). Call only after check() accepted.
-    static void appendLines(std::string& out, const gw_header* headers, std::size_t count);
+    /// Content-Length (the connection writes the framing) unless `keepLength`: a 304's
+    /// Content-Length describes the GET representation (SPEC section 5) and the connection
+    /// writes none for a 304. Call only after check() accepted.
+    static void appendLines(std::string& out, const gw_header* headers, std::size_t count,
+                            bool keepLength = false);
 
     /// Hop-by-hop names the host owns (Connection, Keep-Alive, ...), case-insensitive.
     static bool isHopByHop(std::string_view name) noexcept;

@@ -45,7 +45,7 @@ std::int32_t ResponseState::startResponse(std::uint32_t status, gw_str reason,
     _close = (flags & GW_RESPONSE_CLOSE) != 0;
     _reason.assign(reason.ptr ? reason.ptr : "", reason.ptr ? reason.len : 0);
     _lines.clear();
-    HeaderPolicy::appendLines(_lines, headers, count);
+    HeaderPolicy::appendLines(_lines, headers, count, status == 304);
     return GW_OK;
 }
 

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "gateway/detail/http_lexer.hpp"
+
 namespace gateway {
 namespace {
 
@@ -15,11 +17,6 @@ void writeHex(char* out, std::uint64_t value) {
         out[i] = kHex[value & 15];
         value >>= 4;
     }
-}
-
-bool idChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~' || c == ':' || c == '+' || c == '/' || c == '=';
 }
 
 std::uint64_t randomPrefix() {
@@ -34,10 +31,8 @@ std::uint64_t randomPrefix() {
 }  // namespace
 
 bool RequestId::valid(std::string_view text) noexcept {
-    if (text.empty() || text.size() > kMaxLength) return false;
-    for (char c : text)
-        if (!idChar(c)) return false;
-    return true;
+    static_assert(kMaxLength == 200, "detail::isRequestId allows 200 characters");
+    return detail::isRequestId(text);  // the SDK's rule, so the fake host adopts the same ids
 }
 
 RequestIdGenerator::RequestIdGenerator() : RequestIdGenerator(randomPrefix()) {}

@@ -18,9 +18,9 @@
         return &var;                                                  \
     }
 
-/* start_response with one Content-Type header and an optional Content-Length. */
-static inline int32_t broken_start(const gw_host_api* api, gw_request* req, uint32_t status,
-                                   const char* type, const char* length) {
+/* start_response with one Content-Type header, an optional Content-Length and flags. */
+static inline int32_t broken_start_flags(const gw_host_api* api, gw_request* req, uint32_t status,
+                                         const char* type, const char* length, uint32_t flags) {
     gw_header headers[2];
     size_t n = 0;
     headers[n].name.ptr = "Content-Type";
@@ -36,7 +36,13 @@ static inline int32_t broken_start(const gw_host_api* api, gw_request* req, uint
         ++n;
     }
     gw_str reason = {NULL, 0};
-    return api->start_response(req, status, reason, headers, n, 0);
+    return api->start_response(req, status, reason, headers, n, flags);
+}
+
+/* start_response with one Content-Type header and an optional Content-Length. */
+static inline int32_t broken_start(const gw_host_api* api, gw_request* req, uint32_t status,
+                                   const char* type, const char* length) {
+    return broken_start_flags(api, req, status, type, length, 0);
 }
 
 static inline int32_t broken_write(const gw_host_api* api, gw_request* req, const char* text) {

@@ -63,12 +63,15 @@ struct TestRequest {
     std::string protocol = "HTTP/1.1";
     /// read_body hands out at most this many bytes per call (0: as many as asked).
     std::size_t readPiece = 0;
-    /// Body limit of the mount (gateway.body_limit): read_body fails with GW_E_TOO_LARGE past
-    /// it. Default: the gateway's default, 16 MiB. 0: none (and no gateway.body_limit).
+    /// Body limit of the mount (gateway.body_limit). A body with a Content-Length past it is
+    /// answered 413 without calling the app (TestResponse::result stays GW_OK); a chunked one
+    /// makes read_body fail with GW_E_TOO_LARGE at the limit. Default: the gateway's default,
+    /// 16 MiB. 0: none (and no gateway.body_limit).
     std::size_t bodyLimit = 16u << 20;
     /// gateway.deadline value, if any.
     std::string deadline;
-    /// gateway.request_id (the real host takes a valid X-Request-Id or generates one).
+    /// gateway.request_id when the headers hold no valid X-Request-Id (the gateway takes the
+    /// client's, as here, or generates one).
     std::string requestId = "test-request-id";
     std::string remoteAddr = "127.0.0.1";
     std::string remotePort = "40000";
@@ -255,6 +258,7 @@ private:
         }
 
         void buildEnviron();
+        bool keepAlive() const;
         void serve();
         void commit(bool streamed, std::optional<std::size_t> onlyChunk);
         bool send(const char* data, std::size_t len);
@@ -651,7 +655,12 @@ inline void AppRunner::Exchange::buildEnviron() {
             add("CONTENT_TYPE", h.second);
         } else if (TestResponse::equalsIgnoreCase(h.first, "Content-Length")) {
             hasLength = true;
-            if (!request.chunked) add("CONTENT_LENGTH", h.second);
+            std::int64_t length = 0;  // the number, as the gateway parsed it ("005" is 5)
+            if (!request.chunked)
+                add("CONTENT_LENGTH",
+                    ::gateway::detail::parseDecimal(::gateway::detail::trimOws(h.second), length)
+                        ? std::to_string(length)
+                        : h.second);
         } else {
             if (TestResponse::equalsIgnoreCase(h.first, "Host"))
                 serverName = detail::hostName(h.second);
@@ -675,8 +684,33 @@ inline void AppRunner::Exchange::buildEnviron() {
     add("gateway.multiprocess", "0");
     add("gateway.input_terminated", "1");
     if (!request.deadline.empty()) add("gateway.deadline", request.deadline);
-    add("gateway.request_id", request.requestId);
+    std::string requestId = request.requestId;  // as the gateway: the client's, when valid
+    for (const auto& h : request.headers)
+        if (TestResponse::equalsIgnoreCase(h.first, "X-Request-Id") &&
+            ::gateway::detail::isRequestId(h.second)) {
+            requestId = h.second;
+            break;
+        }
+    add("gateway.request_id", requestId);
     if (request.bodyLimit != 0) add("gateway.body_limit", std::to_string(request.bodyLimit));
+}
+
+/// Whether the client lets the connection stay open (RFC 9112 §9.3): HTTP/1.1 unless it sends
+/// "Connection: close", HTTP/1.0 only with "Connection: keep-alive".
+inline bool AppRunner::Exchange::keepAlive() const {
+    bool close = false, keep = false;
+    for (const auto& h : request.headers) {
+        if (!TestResponse::equalsIgnoreCase(h.first, "Connection")) continue;
+        std::string_view rest = h.second;
+        while (!rest.empty()) {
+            const std::size_t comma = std::min(rest.find(','), rest.size());
+            const std::string_view token = ::gateway::detail::trimOws(rest.substr(0, comma));
+            close |= TestResponse::equalsIgnoreCase(token, "close");
+            keep |= TestResponse::equalsIgnoreCase(token, "keep-alive");
+            rest.remove_prefix(std::min(comma + 1, rest.size()));
+        }
+    }
+    return request.protocol == "HTTP/1.0" ? keep && !close : !close;
 }
 
 /// Commit the head ("first byte"): decide the framing.
@@ -685,7 +719,7 @@ inline void AppRunner::Exchange::commit(bool streamed, std::optional<std::size_t
     response.status = status;
     response.reason = reason;
     response.headers = headers;
-    response.closeConnection = (responseFlags & GW_RESPONSE_CLOSE) != 0;
+    response.closeConnection = (responseFlags & GW_RESPONSE_CLOSE) != 0 || !keepAlive();
     bodyless = request.method == "HEAD" || status == 204 || status == 304;
     if (contentLength) {
         response.framing = Framing::ContentLength;
@@ -798,6 +832,15 @@ inline void AppRunner::Exchange::finishBody(gw_body& body) {
 
 inline void AppRunner::Exchange::serve() {
     gw_body body{nullptr, nullptr, nullptr};
+    if (!request.chunked && request.bodyLimit && request.body.size() > request.bodyLimit) {
+        // SPEC section 4: a Content-Length past the mount's limit is answered 413 before the
+        // app is called. (A chunked body reaches the app, which sees GW_E_TOO_LARGE from
+        // read_body at the limit, as on a mount with request buffering off.)
+        readError = GW_E_TOO_LARGE;
+        failBeforeOrAfter(GW_E_TOO_LARGE);
+        phase = Phase::Done;
+        return;
+    }
     phase = Phase::Call;
     int32_t rc = runner._app.call(runner._state, &runner._api, handle(), &body);
     response.result = rc;

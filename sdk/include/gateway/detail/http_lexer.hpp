@@ -82,6 +82,20 @@ constexpr bool isFieldValue(std::string_view text) noexcept {
     return allOf(text, kFieldChar);
 }
 
+/// A client's X-Request-Id the gateway adopts as gateway.request_id (SPEC section 3): 1 to 200
+/// characters of A-Z a-z 0-9 - . _ ~ : + / =.
+constexpr bool isRequestId(std::string_view text) noexcept {
+    if (text.empty() || text.size() > 200) return false;
+    for (char c : text) {
+        const bool alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && c != '-' && c != '.' && c != '_' && c != '~' && c != ':' && c != '+' &&
+            c != '/' && c != '=')
+            return false;
+    }
+    return true;
+}
+
 /// 0-15 for a hex digit (either case), -1 for anything else.
 constexpr int hexValue(char c) noexcept {
     const unsigned u = static_cast<unsigned char>(c);
