@@ -229,7 +229,7 @@ std::int32_t AppRequest::sendFile(int fd, std::uint64_t offset, std::uint64_t le
     if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) ||
         offset > static_cast<std::uint64_t>(info.st_size) ||
         length > static_cast<std::uint64_t>(info.st_size) - offset) {
-        _response.lint("GW-L025", fd < 0                     ? "send_file: bad descriptor"
+        _response.lint("GW-L025", fd < 0                   ? "send_file: bad descriptor"
                                   : !S_ISREG(info.st_mode) ? "send_file: not a regular file"
                                                            : "send_file: range past the end");
         return GW_E_INVAL;
@@ -401,7 +401,7 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
     if (_response.bodyWithheld()) {
         response.length = length >= 0 ? static_cast<std::uint64_t>(length) : 0;
         response.omitLength = length < 0;  // HEAD: the app declared no length, so neither do we
-    } else if (_response.fileQueued()) {  // send_file: the loop sends it with sendfile
+    } else if (_response.fileQueued()) {   // send_file: the loop sends it with sendfile
         response.setFileBody(_fileFd, _fileOffset, static_cast<std::uint64_t>(length),
                              std::move(_file));
     } else {

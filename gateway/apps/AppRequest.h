@@ -107,8 +107,8 @@ private:
     bool _environBuilt = false;
     RequestArena _arena;
     ResponseState _response;
-    Response _head;        ///< the head handed to ClientChannel::sendHead
-    std::string _collect;  ///< inline: write() bytes and pulled chunks
+    Response _head;                     ///< the head handed to ClientChannel::sendHead
+    std::string _collect;               ///< inline: write() bytes and pulled chunks
     std::shared_ptr<const void> _file;  ///< send_file(): the OwnedFd, the body's pin
     int _fileFd = -1;
     std::uint64_t _fileOffset = 0;

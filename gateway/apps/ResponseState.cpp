@@ -73,8 +73,8 @@ std::int32_t ResponseState::admitFile(std::uint64_t length, bool inCall) {
         return GW_E_STATE;
     }
     if (_contentLength >= 0 && static_cast<std::uint64_t>(_contentLength) != length) {
-        lint("GW-L025", "send_file of " + std::to_string(length) +
-                            " bytes with Content-Length " + std::to_string(_contentLength));
+        lint("GW-L025", "send_file of " + std::to_string(length) + " bytes with Content-Length " +
+                            std::to_string(_contentLength));
         return GW_E_INVAL;
     }
     _file = true;

@@ -89,6 +89,12 @@ void Connection::onEvents(std::uint32_t events) {
         return;
     }
     if (events & EPOLLERR) {
+        if (pendingOutput()) {  // reset mid-response (a client that hung up on a download)
+            int error = 0;
+            socklen_t length = sizeof(error);
+            ::getsockopt(_fd, SOL_SOCKET, SO_ERROR, &error, &length);
+            logClientLeft(error);
+        }
         close();
         return;
     }
@@ -554,8 +560,8 @@ void Connection::respondError(int status, const Request* request, const char* re
     static const Request kUnparsed{};
     const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
     _manager.accessLog().record(request ? *request : kUnparsed,
-                                request ? request->remoteAddress : peerAddress(), status, 0,
-                                micros, _manager.date().now());
+                                request ? request->remoteAddress : peerAddress(), status, 0, micros,
+                                _manager.date().now());
     countFinished(nullptr, status, 0, micros);
 }
 

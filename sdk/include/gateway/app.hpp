@@ -985,8 +985,8 @@ private:
         if (!detail::hostSendsFiles(request.api()))
             return Body::fromFile(std::exchange(_fd, -1), _fileLength);
         // The host owns the descriptor from here on, whatever it answers.
-        const int32_t rc = detail::sendFile(request.api(), request.raw(), std::exchange(_fd, -1),
-                                            0, _fileLength);
+        const int32_t rc =
+            detail::sendFile(request.api(), request.raw(), std::exchange(_fd, -1), 0, _fileLength);
         if (rc != GW_OK) throw Error::code(rc, std::string("send_file: ") + errorText(rc));
         return Body();
     }

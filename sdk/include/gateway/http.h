@@ -6,17 +6,25 @@
  *
  *     #include "gateway/http.h"
  *
- *     // In call(), for a file of `size` bytes last modified at `mtime`:
- *     char etag[GW_ETAG_SIZE], date[GW_HTTP_DATE_SIZE];
- *     gw_header headers[3];
- *     gw_etag_format(etag, (uint64_t)st.st_size, (int64_t)st.st_mtime);
- *     gw_http_date_format(date, (int64_t)st.st_mtime);
- *     headers[0] = gw_header_make("ETag", etag);
- *     headers[1] = gw_header_make("Last-Modified", date);
- *     headers[2] = gw_header_make("Content-Type", "text/plain");
- *     if (gw_http_not_modified(api, req, gw_str_make(etag), (int64_t)st.st_mtime)) {
- *         close(fd);
- *         return api->start_response(req, 304, gw_str_make(NULL), headers, 2, 0);
+ *     // Answers a GET or HEAD with the open file fd (size bytes, modified at mtime, from fstat),
+ *     // or 304 when the client's copy is current. send_file (ABI 1.1) closes fd in every case
+ *     // and, for a 304, sends no body.
+ *     int32_t answer_file(const gw_host_api* api, gw_request* req, int fd, uint64_t size,
+ *                         int64_t mtime)
+ *     {
+ *         char etag[GW_ETAG_SIZE], date[GW_HTTP_DATE_SIZE];
+ *         gw_header headers[3];
+ *         int fresh;
+ *         int32_t rc, sent;
+ *         gw_etag_format(etag, size, mtime);
+ *         gw_http_date_format(date, mtime);
+ *         headers[0] = gw_header_make("ETag", etag);
+ *         headers[1] = gw_header_make("Last-Modified", date);
+ *         headers[2] = gw_header_make("Content-Type", "text/plain");
+ *         fresh = gw_http_not_modified(api, req, gw_str_make(etag), mtime);
+ *         rc = api->start_response(req, fresh ? 304 : 200, gw_str_make(NULL), headers, 3, 0);
+ *         sent = api->send_file(req, fd, 0, size);  // closes fd, even when refused
+ *         return rc != GW_OK ? rc : sent;
  *     }
  */
 #ifndef GATEWAY_HTTP_H

@@ -530,12 +530,12 @@ private:
         if (!req) return GW_E_INVAL;
         Exchange* ex = exchange(req);
         if (!usable(ex, "send_file")) return GW_E_STATE;
-        if (ex->phase != Exchange::Phase::Call || !ex->started || ex->writeUsed ||
-            ex->committed || ex->fileSent) {
+        if (ex->phase != Exchange::Phase::Call || !ex->started || ex->writeUsed || ex->committed ||
+            ex->fileSent) {
             ex->lint("GW-L025", ex->phase != Exchange::Phase::Call ? "send_file outside call"
-                                : !ex->started  ? "send_file before start_response"
-                                : ex->fileSent  ? "send_file called twice"
-                                                : "send_file after write");
+                                : !ex->started ? "send_file before start_response"
+                                : ex->fileSent ? "send_file called twice"
+                                               : "send_file after write");
             return GW_E_STATE;
         }
         struct stat st {};
@@ -551,7 +551,7 @@ private:
                                     std::to_string(*ex->contentLength));
             return GW_E_INVAL;
         }
-        if (!ex->contentLength && ex->status != 204) {
+        if (!ex->contentLength && ex->status != 204 && ex->status != 304) {
             ex->contentLength = static_cast<std::size_t>(length);
             ex->headers.emplace_back("Content-Length", std::to_string(length));
         }
@@ -561,8 +561,8 @@ private:
         std::string bytes(static_cast<std::size_t>(length), '\0');
         std::size_t got = 0;
         while (got < bytes.size()) {
-            const ssize_t n = ::pread(fd, &bytes[got], bytes.size() - got,
-                                      static_cast<off_t>(offset + got));
+            const ssize_t n =
+                ::pread(fd, &bytes[got], bytes.size() - got, static_cast<off_t>(offset + got));
             if (n <= 0) break;  // the file shrank: the client sees a truncated response
             got += static_cast<std::size_t>(n);
         }
