@@ -100,10 +100,14 @@ TEST(ConditionalC, HttpDatesParsedInCAndCxx) {
     for (const DateCase& c : kDates) {
         int64_t t = -1;
         EXPECT_EQ(c_date_parse(c.text, &t) != 0, c.valid) << c.text;
-        if (c.valid) EXPECT_EQ(t, c.t) << c.text;
+        if (c.valid) {
+            EXPECT_EQ(t, c.t) << c.text;
+        }
         const auto parsed = sdk::parseHttpDate(c.text);
         EXPECT_EQ(parsed.has_value(), c.valid) << c.text;
-        if (parsed) EXPECT_EQ(*parsed, c.t) << c.text;
+        if (parsed) {
+            EXPECT_EQ(*parsed, c.t) << c.text;
+        }
     }
 }
 

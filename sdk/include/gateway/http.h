@@ -177,7 +177,7 @@ static inline size_t gw_etag_format(char* buf, uint64_t size, int64_t mtime) {
  * weak comparison (If-None-Match) ignores W/. A malformed etag matches nothing; in a malformed
  * list, elements up to the first malformed one still count. */
 static inline int gw_etag_matches(gw_str list, gw_str etag, int strong) {
-    gw_str mine;
+    gw_str mine = {NULL, 0};
     int mine_weak = 0;
     size_t i = 0;
     const int valid = gw_etag_parse(etag, &mine_weak, &mine);
