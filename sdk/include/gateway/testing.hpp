@@ -18,7 +18,8 @@
 // The fake host implements the whole gw_host_api as sdk/docs/SPEC.md describes it: environ with
 // the SPEC's names, read_body from a string (optionally in small pieces, with a body limit),
 // start_response with the SPEC's validation, write, log (captured), alloc (a request arena),
-// strerror (the SPEC's texts). It pulls the body as the gateway does, applies the framing rules,
+// strerror (the SPEC's texts), send_file (ABI 1.1: the file range read into the recorded body,
+// the descriptor closed). It pulls the body as the gateway does, applies the framing rules,
 // calls close exactly once, and records every SPEC violation it can see as a lint finding
 // (GW-L0xx). A plugin .so can be run too: load it with Plugin("path/app.so").
 //
