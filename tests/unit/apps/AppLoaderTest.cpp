@@ -57,7 +57,7 @@ const RefusalCase kRefusals[] = {
      {"plugin ABI 1.2 (gw_app_entry) is newer than gateway ABI 1.1: upgrade the gateway"}},
     {"SmallSize",
      "small_size",
-     {"descriptor size 40 is smaller than 64 required by ABI 1.0", "gw_app_entry",
+     {"descriptor size 40 is smaller than 64 required by ABI 1.1", "gw_app_entry",
       "gateway ABI 1.1"}},
     {"NoCall", "no_call", {"descriptor has no call function", "gw_app_entry"}},
     {"BadName", "bad_name", {"invalid app name \"bad name!\"", "gw_app_entry"}},
@@ -123,6 +123,7 @@ TEST(AppLoader, VersionText) {
     EXPECT_EQ(AppLoader::versionText(GW_MAKE_ABI_VERSION(1, 0)), "1.0");
     EXPECT_EQ(AppLoader::versionText(GW_MAKE_ABI_VERSION(3, 12)), "3.12");
     EXPECT_EQ(AppLoader::descriptorSize(0), sizeof(gw_app));
+    EXPECT_EQ(AppLoader::descriptorSize(1), sizeof(gw_app));  // 1.1 added no descriptor field
     EXPECT_TRUE(AppLoader::validName("a-Z_09"));
     EXPECT_FALSE(AppLoader::validName(""));
     EXPECT_FALSE(AppLoader::validName("a/b"));
