@@ -80,6 +80,7 @@ std::string hex(std::uint32_t value) {
 std::uint32_t AppLoader::descriptorSize(std::uint32_t minor) {
     switch (minor) {
         case 0:
+        case 1:  // 1.1 grew gw_host_api only (send_file), not the descriptor
             return static_cast<std::uint32_t>(offsetof(gw_app, fini) + sizeof(gw_app::fini));
         default:
             return 0;

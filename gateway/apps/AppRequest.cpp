@@ -1,10 +1,13 @@
 #include "gateway/apps/AppRequest.h"
 
+#include <sys/stat.h>
+
 #include <Poco/Logger.h>
 
 #include "gateway/apps/AppInstance.h"
 #include "gateway/apps/HostApi.h"
 #include "gateway/http/ResponseWriter.h"
+#include "gateway/net/OwnedFd.h"
 #include "gateway/route/ClientChannel.h"
 
 namespace gateway {
@@ -30,6 +33,8 @@ void AppRequest::begin(const Request& request, const EnvironContext& context,
     _environBuilt = false;
     _response.reset(request.isHead());
     _collect.clear();
+    _file.reset();
+    _fileFd = -1;
     _body = {};
     _bodyClosed = false;
     _inputError = GW_OK;
@@ -43,6 +48,7 @@ void AppRequest::begin(const Request& request, const EnvironContext& context,
 }
 
 void AppRequest::finishScope() {
+    _file.reset();  // not handed to the connection (an error, HEAD): closed here
     flushLint();
     _inScope = false;
     _phase = Phase::None;
@@ -208,11 +214,34 @@ std::int32_t AppRequest::write(const void* data, std::size_t len) {
     }
     if (_gone) return GW_E_IO;
     std::size_t allowed = 0;
+    if (_response.fileQueued()) return _response.admitWrite(len, true, allowed);
     const std::int32_t rc = _response.admitWrite(len, true, allowed);
     if (!commitHead(_response.contentLength())) return GW_E_IO;
     if (allowed > 0 && !_response.bodyWithheld() && !sendBytes(data, allowed))
         return _timedOut ? GW_E_TIMEOUT : GW_E_IO;
     return rc;
+}
+
+std::int32_t AppRequest::sendFile(int fd, std::uint64_t offset, std::uint64_t length) {
+    OwnedFd file(fd);  // ours from here on, whatever happens
+    if (!inScope("send_file")) return GW_E_STATE;
+    struct stat info {};
+    if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) ||
+        offset > static_cast<std::uint64_t>(info.st_size) ||
+        length > static_cast<std::uint64_t>(info.st_size) - offset) {
+        _response.lint("GW-L025", fd < 0                   ? "send_file: bad descriptor"
+                                  : !S_ISREG(info.st_mode) ? "send_file: not a regular file"
+                                                           : "send_file: range past the end");
+        return GW_E_INVAL;
+    }
+    const std::int32_t rc = _response.admitFile(length, _phase == Phase::Call);
+    if (rc != GW_OK) return rc;
+    if (_gone) return GW_E_IO;
+    if (_response.bodyWithheld() || length == 0) return GW_OK;  // HEAD, 204, 304: fd not read
+    _fileFd = fd;
+    _fileOffset = offset;
+    _file = std::make_shared<OwnedFd>(file.release());
+    return GW_OK;
 }
 
 void AppRequest::log(std::int32_t level, std::string_view message) {
@@ -347,7 +376,7 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
         finishScope();
         return InlineResult::Done;
     }
-    bool ended = !_body.next || _response.bodyWithheld();
+    bool ended = !_body.next || _response.bodyWithheld() || _response.fileQueued();
     while (!ended && _collect.size() < cap) {
         gw_str chunk;
         const std::int32_t next = pullNext(chunk);
@@ -372,6 +401,9 @@ AppRequest::InlineResult AppRequest::respondInline(const Request& request,
     if (_response.bodyWithheld()) {
         response.length = length >= 0 ? static_cast<std::uint64_t>(length) : 0;
         response.omitLength = length < 0;  // HEAD: the app declared no length, so neither do we
+    } else if (_response.fileQueued()) {   // send_file: the loop sends it with sendfile
+        response.setFileBody(_fileFd, _fileOffset, static_cast<std::uint64_t>(length),
+                             std::move(_file));
     } else {
         response.setMemoryBody(_collect);
         if (length >= 0) response.length = static_cast<std::uint64_t>(length);
@@ -460,6 +492,12 @@ bool AppRequest::serve(ClientChannel& channel, const EnvironContext& context) {
     const std::int64_t length = _response.contentLength();
     if (_response.bodyWithheld()) {
         if (commitHead(length)) channel.endBody();
+    } else if (_response.fileQueued()) {  // send_file: the connection sends it after this job
+        closeBody();
+        if (commitHead(length) &&
+            (!_file || channel.sendFile(std::move(_file), _fileFd, _fileOffset,
+                                        static_cast<std::uint64_t>(length))))
+            channel.endBody();
     } else if (_response.committed()) {
         streamBody();
     } else if (!_body.next) {  // framing rule 2: no body at all

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -59,6 +60,8 @@ public:
     std::int32_t startResponse(std::uint32_t status, gw_str reason, const gw_header* headers,
                                std::size_t count, std::uint32_t flags);
     std::int32_t write(const void* data, std::size_t len);
+    /// ABI 1.1: takes `fd` over (closed on every return) and queues it as the body.
+    std::int32_t sendFile(int fd, std::uint64_t offset, std::uint64_t length);
     void log(std::int32_t level, std::string_view message);
     void* alloc(std::size_t n);
 
@@ -104,8 +107,11 @@ private:
     bool _environBuilt = false;
     RequestArena _arena;
     ResponseState _response;
-    Response _head;        ///< the head handed to ClientChannel::sendHead
-    std::string _collect;  ///< inline: write() bytes and pulled chunks
+    Response _head;                     ///< the head handed to ClientChannel::sendHead
+    std::string _collect;               ///< inline: write() bytes and pulled chunks
+    std::shared_ptr<const void> _file;  ///< send_file(): the OwnedFd, the body's pin
+    int _fileFd = -1;
+    std::uint64_t _fileOffset = 0;
     gw_body _body{};
     bool _bodyClosed = false;
     bool _inScope = false;

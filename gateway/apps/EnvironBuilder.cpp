@@ -6,8 +6,8 @@
 namespace gateway {
 namespace {
 
-constexpr std::string_view kAbiText = "1.0";
-static_assert(GW_ABI_VERSION == GW_MAKE_ABI_VERSION(1, 0), "gateway.version text is \"1.0\"");
+constexpr std::string_view kAbiText = "1.1";
+static_assert(GW_ABI_VERSION == GW_MAKE_ABI_VERSION(1, 1), "gateway.version text is \"1.1\"");
 
 /// SERVER_NAME from a Host header: the host without its port, IPv6 literals without brackets.
 std::string_view hostWithoutPort(std::string_view host) {

@@ -2,6 +2,8 @@
 
 #include "gateway/app.hpp"  // errorText(): the SPEC's texts, one table for SDK and host
 
+#include <unistd.h>
+
 #include <Poco/Logger.h>
 
 #include "gateway/apps/AppInstance.h"
@@ -50,6 +52,14 @@ int32_t apiWrite(gw_request* req, const void* data, size_t len) {
     return context(req)->write(data, len);
 }
 
+int32_t apiSendFile(gw_request* req, int fd, uint64_t offset, uint64_t length) {
+    if (!req) {
+        if (fd >= 0) ::close(fd);  // the host owns fd on every return
+        return GW_E_INVAL;
+    }
+    return context(req)->sendFile(fd, offset, length);
+}
+
 void apiLog(gw_request* req, int32_t level, gw_str msg) {
     const std::string_view text(msg.ptr ? msg.ptr : "", msg.ptr ? msg.len : 0);
     if (req)
@@ -69,7 +79,7 @@ const char* apiStrerror(int32_t code) {
 const gw_host_api kTable = {
     GW_ABI_VERSION, sizeof(gw_host_api), apiGet,   apiEnvironCount, apiEnvironAt,
     apiReadBody,    apiStartResponse,    apiWrite, apiLog,          apiAlloc,
-    apiStrerror,
+    apiStrerror,    apiSendFile,
 };
 
 }  // namespace

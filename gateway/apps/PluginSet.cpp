@@ -13,17 +13,10 @@
 #include <system_error>
 #include <utility>
 
+#include "gateway/net/OwnedFd.h"
+
 namespace gateway {
 namespace {
-
-/// A descriptor closed on scope exit unless released.
-struct OwnedFd {
-    int fd;
-    ~OwnedFd() {
-        if (fd >= 0) ::close(fd);
-    }
-    int release() { return std::exchange(fd, -1); }
-};
 
 [[noreturn]] void cannotRead(const std::string& path, const char* what, int error) {
     throw std::runtime_error(path + ": cannot read plugin: " + what + ": " + std::strerror(error));

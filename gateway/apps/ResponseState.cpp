@@ -6,7 +6,7 @@ namespace gateway {
 
 void ResponseState::reset(bool headRequest) {
     _head = headRequest;
-    _started = _committed = _usedWrite = _close = _overran = false;
+    _started = _committed = _usedWrite = _close = _overran = _file = false;
     _status = 0;
     _contentLength = -1;
     _sent = 0;
@@ -24,7 +24,7 @@ std::int32_t ResponseState::startResponse(std::uint32_t status, gw_str reason,
                                           const gw_header* headers, std::size_t count,
                                           std::uint32_t flags, bool fromBody) {
     // Once a body byte is admitted the head it belongs to is fixed, committed yet or not.
-    if (_committed || _usedWrite || _sent > 0 || fromBody) {
+    if (_committed || _usedWrite || _file || _sent > 0 || fromBody) {
         lint("GW-L003",
              fromBody ? "start_response from next/close" : "start_response after the first byte");
         return GW_E_STATE;
@@ -55,9 +55,32 @@ std::int32_t ResponseState::admitWrite(std::size_t len, bool inCall, std::size_t
         lint("GW-L011", _started ? "write outside call" : "write before start_response");
         return GW_E_STATE;
     }
+    if (_file) {
+        lint("GW-L025", "write after send_file");
+        return GW_E_STATE;
+    }
     _usedWrite = true;
     allowed = admitChunk(len);
     return allowed < len ? GW_E_STATE : GW_OK;
+}
+
+std::int32_t ResponseState::admitFile(std::uint64_t length, bool inCall) {
+    if (!inCall || !_started || _usedWrite || _committed || _file) {
+        lint("GW-L025", !inCall     ? "send_file outside call"
+                        : !_started ? "send_file before start_response"
+                        : _file     ? "send_file called twice"
+                                    : "send_file after write");
+        return GW_E_STATE;
+    }
+    if (_contentLength >= 0 && static_cast<std::uint64_t>(_contentLength) != length) {
+        lint("GW-L025", "send_file of " + std::to_string(length) + " bytes with Content-Length " +
+                            std::to_string(_contentLength));
+        return GW_E_INVAL;
+    }
+    _file = true;
+    _contentLength = static_cast<std::int64_t>(length);
+    if (!bodyWithheld()) _sent = length;
+    return GW_OK;
 }
 
 std::size_t ResponseState::admitChunk(std::size_t len) {

@@ -46,6 +46,12 @@ public:
     /// Content-Length; fewer means the excess is dropped and the connection must close), or
     /// GW_E_STATE (outside call(), before start_response()).
     std::int32_t admitWrite(std::size_t len, bool inCall, std::size_t& allowed);
+    /// Admits send_file()'s `length` bytes as the whole body (ABI 1.1): GW_E_STATE outside
+    /// call(), before start_response(), after write() or a file; GW_E_INVAL when the app's
+    /// Content-Length differs. On GW_OK the Content-Length is `length` and the body is complete.
+    std::int32_t admitFile(std::uint64_t length, bool inCall);
+    /// send_file() queued a file: it is the body (next() is not pulled).
+    bool fileQueued() const noexcept { return _file; }
     /// Admits a chunk from next(): how many bytes of `len` may go out (Content-Length clipping).
     std::size_t admitChunk(std::size_t len);
     /// Checks next()'s result and chunk. Returns the effective code: GW_OK, GW_BODY_END, or a
@@ -89,6 +95,7 @@ private:
     bool _usedWrite = false;
     bool _close = false;
     bool _overran = false;
+    bool _file = false;
     int _status = 0;
     std::int64_t _contentLength = -1;
     std::uint64_t _sent = 0;

@@ -89,6 +89,12 @@ void Connection::onEvents(std::uint32_t events) {
         return;
     }
     if (events & EPOLLERR) {
+        if (pendingOutput()) {  // reset mid-response (a client that hung up on a download)
+            int error = 0;
+            socklen_t length = sizeof(error);
+            ::getsockopt(_fd, SOL_SOCKET, SO_ERROR, &error, &length);
+            logClientLeft(error);
+        }
         close();
         return;
     }
@@ -518,6 +524,12 @@ void Connection::finishOffload() {
     if (_inBegin == _inEnd) _inBegin = _inEnd = 0;
     const bool reusable = channel.reusable();
     const bool continuePending = channel.continuePending();
+    if (PoolChannel::PendingFile file = channel.takeFile(); file.pin) {
+        _bodyFd = file.fd;  // flush() below sends it, as it sends static files
+        _bodyOffset = file.offset;
+        _bodyRemaining = file.length;
+        _bodyPin = std::move(file.pin);
+    }
     _channel.reset();
     _state = State::Head;
     endRequest();
@@ -548,8 +560,8 @@ void Connection::respondError(int status, const Request* request, const char* re
     static const Request kUnparsed{};
     const std::int64_t micros = EventLoop::nowUs() - _requestStartUs;
     _manager.accessLog().record(request ? *request : kUnparsed,
-                                request ? request->remoteAddress : peerAddress(), status, 0,
-                                micros, _manager.date().now());
+                                request ? request->remoteAddress : peerAddress(), status, 0, micros,
+                                _manager.date().now());
     countFinished(nullptr, status, 0, micros);
 }
 
@@ -651,12 +663,25 @@ bool Connection::flush() {
             _manager.writeTimeouts().arm(_timer, _manager.nowMs());
             return false;
         }
+        logClientLeft(errno);
         close();
         return false;
     }
     _bodyPin.reset();
     if (_timer.list == &_manager.writeTimeouts()) TimeoutList::unlink(_timer);
     return true;
+}
+
+void Connection::logClientLeft(int error) {
+    // The client hung up mid-response (EPIPE, ECONNRESET): its doing, not the server's, so INFO
+    // (SPEC §7), as for a client that leaves mid-body. Only on this error path, never per request.
+    Poco::Logger& logger = Poco::Logger::get("gateway");
+    if (!logger.information()) return;
+    const std::uint64_t unsent =
+        (_out ? _out->size() - _outSent : 0) + _bodyMemory.size() + _bodyRemaining;
+    logger.information("client " + std::string(peerAddress()) + ":" +
+                       std::to_string(ntohs(_peer.sin6_port)) + " left mid-response with " +
+                       std::to_string(unsent) + " bytes unsent: " + std::strerror(error));
 }
 
 void Connection::consume(std::size_t bytes) {

@@ -83,6 +83,8 @@ private:
                        std::int64_t micros);
     void send(std::string_view head, const Response& response, bool withBody);
     bool flush();
+    /// INFO line for a client that hung up while output was pending (errno `error`).
+    void logClientLeft(int error);
     bool pendingOutput() const;
     void consume(std::size_t bytes);
     void releaseInputIfEmpty();

@@ -302,6 +302,20 @@ bool PoolChannel::sendBody(std::string_view data) {
     return !overrun;
 }
 
+bool PoolChannel::sendFile(std::shared_ptr<const void> pin, int fd, std::uint64_t offset,
+                           std::uint64_t length) {
+    if (!_headSent || _ended || _failed) return false;
+    if (_dropBody || length == 0) return true;
+    if (_chunkedOut || _declaredLength < 0 ||
+        _bytesSent + length != static_cast<std::uint64_t>(_declaredLength)) {
+        _failed = true;  // a caller bug: the file must be the declared rest of the body
+        return false;
+    }
+    _file = {std::move(pin), fd, offset, length};
+    _bytesSent += length;  // counted as sent, like the loop's own file bodies
+    return true;
+}
+
 bool PoolChannel::endBody() {
     if (!_headSent || _failed) return false;
     if (_ended) return true;
@@ -346,6 +360,7 @@ void PoolChannel::decline() {
 
 void PoolChannel::abort() {
     _failed = _close = true;
+    _file = {};  // the response is given up: its file is not sent (and is closed)
 }
 
 }  // namespace gateway

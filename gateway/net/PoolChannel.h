@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "gateway/http/Request.h"
 #include "gateway/route/ClientChannel.h"
@@ -68,6 +69,14 @@ public:
     /// the socket that belong to the next request.
     std::uint32_t bufferPosition() const { return _stream.begin; }
     std::string_view sideInput() const;
+    /// A file body left for the connection to send (sendFile), if any.
+    struct PendingFile {
+        std::shared_ptr<const void> pin;
+        int fd = -1;
+        std::uint64_t offset = 0;
+        std::uint64_t length = 0;
+    };
+    PendingFile takeFile() { return std::exchange(_file, {}); }
 
     // ClientChannel
     const Request& request() const override { return _request; }
@@ -78,6 +87,8 @@ public:
                         std::uint64_t limit) override;
     bool sendHead(const Response& head, std::int64_t contentLength, bool close) override;
     bool sendBody(std::string_view data) override;
+    bool sendFile(std::shared_ptr<const void> pin, int fd, std::uint64_t offset,
+                  std::uint64_t length) override;
     bool endBody() override;
     bool headSent() const override { return _headSent; }
     void sendError(int status) override;
@@ -110,6 +121,7 @@ private:
     std::uint64_t _bodyRead = 0;
     ReadStatus _bodyError = ReadStatus::Ok;
 
+    PendingFile _file;  ///< sent by the connection after the job (sendFile)
     std::string _head;  ///< scratch for heads
     int _status = 0;
     std::uint64_t _bytesSent = 0;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "gateway/http/Request.h"
@@ -43,6 +44,14 @@ public:
     virtual bool sendHead(const Response& head, std::int64_t contentLength, bool close) = 0;
     /// Send body bytes with the framing chosen by sendHead. False when the client is gone.
     virtual bool sendBody(std::string_view data) = 0;
+    /// The rest of the body is `length` bytes of the file `fd` from `offset`, kept open by `pin`:
+    /// after the job returns the connection sends them from the event loop with sendfile (the
+    /// one sendfile path, Connection::flush), so neither a pool thread nor the loop waits for a
+    /// slow client. Only with a head of Content-Length framing; dropped with the pin (closing the
+    /// file) when the body is not sent (HEAD, 204, 304, client gone). False when the client is
+    /// gone.
+    virtual bool sendFile(std::shared_ptr<const void> pin, int fd, std::uint64_t offset,
+                          std::uint64_t length) = 0;
     /// Finish the body (the last chunk when chunked). False when the client is gone.
     virtual bool endBody() = 0;
     virtual bool headSent() const = 0;

@@ -92,6 +92,9 @@ int main(void) {
     FIELD(gw_host_api, log, "void (*log)(gw_request* req, int32_t level, gw_str msg)");
     FIELD(gw_host_api, alloc, "void* (*alloc)(gw_request* req, size_t n)");
     FIELD(gw_host_api, strerror, "const char* (*strerror)(int32_t code)");
+    /* 1.1 */
+    FIELD(gw_host_api, send_file,
+          "int32_t (*send_file)(gw_request* req, int fd, uint64_t offset, uint64_t length)");
 
     STRUCT(gw_app);
     FIELD(gw_app, magic, "uint32_t magic");

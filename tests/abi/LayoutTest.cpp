@@ -1,6 +1,6 @@
-// ABI 1.0 layout (sdk/abi/gateway-abi-1.0.txt) as compile-time asserts, the same layout seen
-// from C99, C++17 and C++20 translation units, and a plugin built against the frozen 1.0 header
-// loaded with dlopen and served by the fake host.
+// ABI 1.1 layout (sdk/abi/gateway-abi-1.1.txt) as compile-time asserts, the same layout seen
+// from C99, C++17 and C++20 translation units, the frozen 1.0 header's layout as its prefix, and
+// a plugin built against the frozen 1.0 header loaded with dlopen and served by the fake host.
 #include <gtest/gtest.h>
 
 #include <cstddef>
@@ -31,7 +31,7 @@ static_assert(sizeof(gw_body) == 24);
 ABI_CHECK_OFFSET(gw_body, self, 0);
 ABI_CHECK_OFFSET(gw_body, next, 8);
 ABI_CHECK_OFFSET(gw_body, close, 16);
-static_assert(sizeof(gw_host_api) >= 80);  // may grow at the end in later minors
+static_assert(sizeof(gw_host_api) >= 88);  // may grow at the end in later minors
 ABI_CHECK_OFFSET(gw_host_api, abi_version, 0);
 ABI_CHECK_OFFSET(gw_host_api, size, 4);
 ABI_CHECK_OFFSET(gw_host_api, get, 8);
@@ -43,6 +43,7 @@ ABI_CHECK_OFFSET(gw_host_api, write, 48);
 ABI_CHECK_OFFSET(gw_host_api, log, 56);
 ABI_CHECK_OFFSET(gw_host_api, alloc, 64);
 ABI_CHECK_OFFSET(gw_host_api, strerror, 72);
+ABI_CHECK_OFFSET(gw_host_api, send_file, 80);  // 1.1
 static_assert(sizeof(gw_app) >= 64);
 ABI_CHECK_OFFSET(gw_app, magic, 0);
 ABI_CHECK_OFFSET(gw_app, abi_version, 4);
@@ -55,7 +56,8 @@ ABI_CHECK_OFFSET(gw_app, init, 40);
 ABI_CHECK_OFFSET(gw_app, call, 48);
 ABI_CHECK_OFFSET(gw_app, fini, 56);
 #endif
-static_assert(GW_ABI_VERSION_MAJOR == 1);
+static_assert(GW_ABI_VERSION_MAJOR == 1 && GW_ABI_VERSION_MINOR == 1);
+static_assert(GW_ABI_VERSION == 0x00010001u);
 static_assert(GW_APP_MAGIC == 0x47574150u);
 static_assert(GW_OK == 0 && GW_DECLINED == 1 && GW_BODY_END == 2 && GW_NOT_FOUND == 3);
 static_assert(GW_E_INVAL == -1 && GW_E_NOMEM == -2 && GW_E_IO == -3 && GW_E_STATE == -4);
@@ -67,6 +69,7 @@ static_assert(GW_APP_THREAD_SAFE == 1 && GW_APP_NON_BLOCKING == 2);
 
 // ---- the header-only translation units (headers/*.c, *.cpp) ---------------------------------
 extern "C" size_t abi_c99_layout(int what);
+extern "C" size_t abi_frozen_1_0_layout(int what);
 size_t abi_cxx_layout_17(int what);
 size_t abi_cxx_layout_20(int what);
 const char* abi_app_hpp_17();
@@ -98,6 +101,24 @@ std::string layoutName(const testing::TestParamInfo<int>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Abi, HeaderLayout, testing::Range(0, 6), layoutName);
+
+// Append-only (SPEC §10): what a 1.0 plugin sees is unchanged; the host table only grew, by
+// exactly the 1.1 member, right where the 1.0 table ended.
+TEST(AppendOnly, Frozen10LayoutIsAPrefixOf11) {
+    for (const int what : {0, 2, 3, 4, 5})
+        EXPECT_EQ(abi_frozen_1_0_layout(what), layout(what)) << layoutName({what, 0});
+    EXPECT_EQ(abi_frozen_1_0_layout(1), offsetof(gw_host_api, send_file));
+    EXPECT_EQ(sizeof(gw_host_api), offsetof(gw_host_api, send_file) + sizeof(void (*)()));
+}
+
+TEST(AppendOnly, GwApiHasTellsA10TableFromA11One) {
+    gw_host_api table{};
+    table.size = static_cast<uint32_t>(abi_frozen_1_0_layout(1));
+    EXPECT_TRUE(GW_API_HAS(&table, strerror));
+    EXPECT_FALSE(GW_API_HAS(&table, send_file));
+    table.size = sizeof(gw_host_api);
+    EXPECT_TRUE(GW_API_HAS(&table, send_file));
+}
 
 TEST(HeaderSelfContained, WrapperAndTestingHeadersCompileAlone) {
     EXPECT_STREQ(abi_app_hpp_17(), "connection closed");

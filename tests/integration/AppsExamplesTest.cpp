@@ -149,7 +149,7 @@ TEST_F(AppsExamples, EchoEnvironHasTheWsgiNames) {
     EXPECT_EQ(echo.env("REMOTE_ADDR"), "127.0.0.1");
     EXPECT_TRUE(echo.env("REMOTE_PORT").has_value());
     EXPECT_EQ(echo.env("gateway.url_scheme"), "http");
-    EXPECT_EQ(echo.env("gateway.version"), "1.0");
+    EXPECT_EQ(echo.env("gateway.version"), "1.1");
     EXPECT_EQ(echo.env("gateway.input_terminated"), "1");
     EXPECT_EQ(echo.env("CONTENT_LENGTH"), std::nullopt) << "no body, no CONTENT_LENGTH";
     EXPECT_EQ(echo.env("CONTENT_TYPE"), std::nullopt);

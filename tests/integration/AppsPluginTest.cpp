@@ -121,7 +121,7 @@ TEST_F(AppsPlugin, RefusedPluginsLeaveTheOthersServing) {
     EXPECT_EQ(fetch(port(), "GET", "/good").body, "good");
     EXPECT_EQ(fetch(port(), "GET", "/wrong_major").status, 404);
     const std::string text = log();
-    EXPECT_NE(text.find("plugin ABI 2.0 (gw_app_entry) is incompatible with gateway ABI 1.0"),
+    EXPECT_NE(text.find("plugin ABI 2.0 (gw_app_entry) is incompatible with gateway ABI 1.1"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("no symbol gw_app_entry: not a gateway plugin"), std::string::npos);

@@ -1,4 +1,4 @@
-/* Built for ABI 1.1 (newer than the host's 1.0): refused. */
+/* Built for the minor after the host's (1.2 against a 1.1 gateway): refused. */
 #include "BrokenPlugin.h"
 
 static int32_t ok_call(void* state, const gw_host_api* api, gw_request* req, gw_body* body) {
@@ -7,6 +7,6 @@ static int32_t ok_call(void* state, const gw_host_api* api, gw_request* req, gw_
     return broken_start(api, req, 200, "text/plain", NULL);
 }
 
-BROKEN_APP(app, GW_APP_MAGIC, GW_MAKE_ABI_VERSION(1, 1), sizeof(gw_app), 0, "newer_minor", NULL,
-           ok_call, NULL);
+BROKEN_APP(app, GW_APP_MAGIC, GW_MAKE_ABI_VERSION(GW_ABI_VERSION_MAJOR, GW_ABI_VERSION_MINOR + 1),
+           sizeof(gw_app), 0, "newer_minor", NULL, ok_call, NULL);
 BROKEN_ENTRY(app)

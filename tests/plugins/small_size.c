@@ -1,4 +1,4 @@
-/* A descriptor whose size is smaller than ABI 1.0's gw_app: refused. */
+/* A descriptor smaller than the gw_app of its ABI (64 bytes in 1.0 and 1.1): refused. */
 #include "BrokenPlugin.h"
 
 static int32_t ok_call(void* state, const gw_host_api* api, gw_request* req, gw_body* body) {

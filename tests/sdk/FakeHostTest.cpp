@@ -384,7 +384,7 @@ TEST(FakeHost, HeadersBecomeHttpEntries) {
     EXPECT_EQ(environValue("/raw", request, "HTTP_X_FORWARDED"), "<absent>");
     EXPECT_EQ(environValue("/raw", request, "SERVER_NAME"), "example.test");
     EXPECT_EQ(environValue("/raw", request, "CONTENT_LENGTH"), "<absent>");
-    EXPECT_EQ(environValue("/raw", request, "gateway.version"), "1.0");
+    EXPECT_EQ(environValue("/raw", request, "gateway.version"), "1.1");
     EXPECT_EQ(environValue("/raw", request, "gateway.multithread"), "1");
 }
 

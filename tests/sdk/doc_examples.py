@@ -60,7 +60,7 @@ def main():
     include = os.path.join(sdk, "include")
     headers = os.path.join(include, "gateway")
     found = []  # (origin, language, source)
-    headers_with_examples = (("gateway.h", "c"), ("app.hpp", "cpp"), ("testing.hpp", "cpp"),
+    headers_with_examples = (("gateway.h", "c"), ("http.h", "c"), ("app.hpp", "cpp"), ("testing.hpp", "cpp"),
                              ("router.hpp", "cpp"), ("url.hpp", "cpp"), ("headers.hpp", "cpp"),
                              ("conditional.hpp", "cpp"), ("json.hpp", "cpp"))
     for name, language in headers_with_examples:

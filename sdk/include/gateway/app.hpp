@@ -785,15 +785,23 @@ template <class Api>
 struct HasSendFile<Api, std::void_t<decltype(std::declval<const Api&>().send_file)>>
     : std::true_type {};
 
-/// api->send_file (ABI 1.1) when the host table has it, else GW_E_UNSUPPORTED. A template so
-/// that it compiles against a gateway.h without the member too; the size check is GW_API_HAS
-/// spelled for a dependent type.
+/// Whether the host table has api->send_file (ABI 1.1). A template so that it compiles against
+/// a gateway.h without the member too; the size check is GW_API_HAS spelled for a dependent type.
+template <class Api>
+bool hostSendsFiles(const Api* api) noexcept {
+    if constexpr (HasSendFile<Api>::value)
+        return api->size >= offsetof(Api, send_file) + sizeof(api->send_file) && api->send_file;
+    (void)api;
+    return false;
+}
+
+/// api->send_file, which takes `fd` over (the host closes it on every return), when the host
+/// has it (hostSendsFiles); else GW_E_UNSUPPORTED with `fd` left open for the caller.
 template <class Api>
 int32_t sendFile(const Api* api, gw_request* req, int fd, std::uint64_t offset,
                  std::uint64_t length) noexcept {
     if constexpr (HasSendFile<Api>::value) {
-        if (api->size >= offsetof(Api, send_file) + sizeof(api->send_file) && api->send_file)
-            return api->send_file(req, fd, offset, length);
+        if (hostSendsFiles(api)) return api->send_file(req, fd, offset, length);
     }
     (void)api, (void)req, (void)fd, (void)offset, (void)length;
     return GW_E_UNSUPPORTED;
@@ -973,11 +981,14 @@ public:
 private:
     Body sendFile(Request& request) {
         if (request.method() == "HEAD") return Body();  // the head says it all
-        const int32_t rc = detail::sendFile(request.api(), request.raw(), _fd, 0, _fileLength);
-        if (rc == GW_OK) return Body();
-        if (rc != GW_E_UNSUPPORTED)
-            throw Error::code(rc, std::string("send_file: ") + errorText(rc));
-        return Body::fromFile(std::exchange(_fd, -1), _fileLength);
+        // A 1.0 host: the wrapper reads the file in pieces as the client takes them.
+        if (!detail::hostSendsFiles(request.api()))
+            return Body::fromFile(std::exchange(_fd, -1), _fileLength);
+        // The host owns the descriptor from here on, whatever it answers.
+        const int32_t rc =
+            detail::sendFile(request.api(), request.raw(), std::exchange(_fd, -1), 0, _fileLength);
+        if (rc != GW_OK) throw Error::code(rc, std::string("send_file: ") + errorText(rc));
+        return Body();
     }
     void closeFile() noexcept {
         if (_fd >= 0) ::close(std::exchange(_fd, -1));

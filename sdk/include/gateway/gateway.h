@@ -1,5 +1,5 @@
 /*
- * gateway.h - the Gateway plugin contract (C ABI), version 1.0.
+ * gateway.h - the Gateway plugin contract (C ABI), version 1.1 (1.0 plus api->send_file).
  *
  * A plugin is a shared object that exports one C function, gw_app_entry(), returning a static
  * descriptor (gw_app). The gateway loads it with dlopen(RTLD_NOW | RTLD_LOCAL), checks the
@@ -75,10 +75,10 @@ extern "C" {
 /** Major version of this ABI. A different major is incompatible: the host refuses the plugin. */
 #define GW_ABI_VERSION_MAJOR 1
 /** Minor version of this ABI. Minors only add at the end of tables and structs. */
-#define GW_ABI_VERSION_MINOR 0
+#define GW_ABI_VERSION_MINOR 1
 /** Packs a version as (major << 16) | minor, the form used in every abi_version field. */
 #define GW_MAKE_ABI_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
-/** The version this header describes: 0x00010000 for 1.0. */
+/** The version this header describes: 0x00010001 for 1.1. */
 #define GW_ABI_VERSION GW_MAKE_ABI_VERSION(GW_ABI_VERSION_MAJOR, GW_ABI_VERSION_MINOR)
 /** Major part of a packed version. */
 #define GW_ABI_MAJOR(version) (((uint32_t)(version)) >> 16)
@@ -389,6 +389,27 @@ struct gw_host_api {
     /** A static, NUL-terminated English message for any result code (never NULL; unknown codes
      * give "unknown error"). Any thread, any time. */
     const char* (*strerror)(int32_t code);
+
+    /* ---- ABI 1.1 (check GW_API_HAS(api, send_file) in a plugin that declares 1.0) ---- */
+
+    /**
+     * Send length bytes of the open file fd, from offset, as the whole response body, without
+     * copying them through the app (the host uses sendfile(2)). The host takes fd over at the
+     * call: it closes fd on EVERY return, success or error, once the bytes are sent or no longer
+     * needed; the app never closes it (open it with O_CLOEXEC).
+     * When: only from call(), after start_response(), instead of write() and gw_body: not after
+     * a write() (not even write(req, NULL, 0)), at most once per request. The file is sent after
+     * call() returns; a gw_body filled besides is not pulled (its close() is still called).
+     * Framing: Content-Length is length (the host adds it; an app Content-Length must equal
+     * length). HEAD, 204 and 304 send the head only and never read fd. The file must not shrink
+     * while it is sent: if it ends before offset + length the connection is closed (the client
+     * sees a truncated response). A slow client blocks neither the event loop nor a pool thread.
+     * Returns GW_OK (queued); GW_E_INVAL (fd not an open regular file, offset + length past its
+     * end, a Content-Length other than length); GW_E_STATE (outside call(), before
+     * start_response(), after write() or send_file()); GW_E_IO (client gone). fd is closed in
+     * every case.
+     */
+    int32_t (*send_file)(gw_request* req, int fd, uint64_t offset, uint64_t length);
 };
 
 /** True if the host table api provides member (i.e. the host's table is large enough). Only

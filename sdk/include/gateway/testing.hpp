@@ -18,7 +18,8 @@
 // The fake host implements the whole gw_host_api as sdk/docs/SPEC.md describes it: environ with
 // the SPEC's names, read_body from a string (optionally in small pieces, with a body limit),
 // start_response with the SPEC's validation, write, log (captured), alloc (a request arena),
-// strerror (the SPEC's texts). It pulls the body as the gateway does, applies the framing rules,
+// strerror (the SPEC's texts), send_file (ABI 1.1: the file range read into the recorded body,
+// the descriptor closed). It pulls the body as the gateway does, applies the framing rules,
 // calls close exactly once, and records every SPEC violation it can see as a lint finding
 // (GW-L0xx). A plugin .so can be run too: load it with Plugin("path/app.so").
 //
@@ -27,6 +28,8 @@
 #define GATEWAY_TESTING_HPP
 
 #include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -243,6 +246,7 @@ private:
         bool started = false;
         bool committed = false;  // head "sent"
         bool writeUsed = false;
+        bool fileSent = false;  // send_file: the body, next() is not pulled
         bool bodyless = false;  // HEAD, 204, 304
         bool failed = false;
         std::optional<std::size_t> contentLength;
@@ -510,9 +514,66 @@ private:
             return GW_E_STATE;
         }
         if (ex->failed) return GW_E_STATE;
+        if (ex->fileSent) {
+            ex->lint("GW-L025", "write after send_file");
+            return GW_E_STATE;
+        }
         if (!ex->committed) ex->commit(true, std::nullopt);
         ex->writeUsed = true;
         return ex->send(static_cast<const char*>(data), len) ? GW_OK : GW_E_STATE;
+    }
+
+    /// ABI 1.1: the file range becomes the recorded body (read with pread), framed with a
+    /// Content-Length of `length`; fd is closed on every return, as the gateway does.
+    static int32_t hostSendFile(gw_request* req, int fd, uint64_t offset, uint64_t length) {
+        struct Owned {
+            int fd;
+            ~Owned() {
+                if (fd >= 0) ::close(fd);
+            }
+        } owned{fd};
+        if (!req) return GW_E_INVAL;
+        Exchange* ex = exchange(req);
+        if (!usable(ex, "send_file")) return GW_E_STATE;
+        if (ex->phase != Exchange::Phase::Call || !ex->started || ex->writeUsed || ex->committed ||
+            ex->fileSent) {
+            ex->lint("GW-L025", ex->phase != Exchange::Phase::Call ? "send_file outside call"
+                                : !ex->started ? "send_file before start_response"
+                                : ex->fileSent ? "send_file called twice"
+                                               : "send_file after write");
+            return GW_E_STATE;
+        }
+        struct stat st {};
+        if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+            offset > static_cast<uint64_t>(st.st_size) ||
+            length > static_cast<uint64_t>(st.st_size) - offset) {
+            ex->lint("GW-L025", "send_file: not an open regular file, or a range past its end");
+            return GW_E_INVAL;
+        }
+        if (ex->contentLength && *ex->contentLength != length) {
+            ex->lint("GW-L025", "send_file of " + std::to_string(length) +
+                                    " bytes with Content-Length " +
+                                    std::to_string(*ex->contentLength));
+            return GW_E_INVAL;
+        }
+        if (!ex->contentLength && ex->status != 204 && ex->status != 304) {
+            ex->contentLength = static_cast<std::size_t>(length);
+            ex->headers.emplace_back("Content-Length", std::to_string(length));
+        }
+        ex->fileSent = true;
+        ex->commit(false, std::nullopt);
+        if (ex->bodyless) return GW_OK;  // HEAD, 204, 304: the file is not read
+        std::string bytes(static_cast<std::size_t>(length), '\0');
+        std::size_t got = 0;
+        while (got < bytes.size()) {
+            const ssize_t n =
+                ::pread(fd, &bytes[got], bytes.size() - got, static_cast<off_t>(offset + got));
+            if (n <= 0) break;  // the file shrank: the client sees a truncated response
+            got += static_cast<std::size_t>(n);
+        }
+        ex->send(bytes.data(), got);
+        if (got < bytes.size()) ex->response.truncated = ex->response.closeConnection = true;
+        return GW_OK;
     }
 
     static void hostLog(gw_request* req, int32_t level, gw_str msg) {
@@ -569,7 +630,8 @@ private:
                                           &AppRunner::hostWrite,
                                           &AppRunner::hostLog,
                                           &AppRunner::hostAlloc,
-                                          &AppRunner::hostStrerror};
+                                          &AppRunner::hostStrerror,
+                                          &AppRunner::hostSendFile};
         return table;
     }
     const gw_host_api& _api = hostTable();
@@ -793,7 +855,7 @@ inline void AppRunner::Exchange::failBeforeOrAfter(int32_t code) {
 }
 
 inline void AppRunner::Exchange::finishBody(gw_body& body) {
-    if (bodyless || failed || !body.next) {
+    if (bodyless || failed || !body.next || fileSent) {
         if (!committed) commit(writeUsed, std::size_t{0});
         return;
     }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "gateway/apps/AppHost.h"
@@ -36,6 +37,14 @@ public:
         body.append(data);
         return true;
     }
+    bool sendFile(std::shared_ptr<const void> pin, int fd, std::uint64_t offset,
+                  std::uint64_t length) override {
+        filePin = std::move(pin);
+        fileFd = fd;
+        fileOffset = offset;
+        fileLength = length;
+        return true;
+    }
     bool endBody() override {
         ended = true;
         return true;
@@ -51,6 +60,10 @@ public:
     bool closeAfter = false;
     bool headSentFlag = false;
     std::string body;
+    std::shared_ptr<const void> filePin;
+    int fileFd = -1;
+    std::uint64_t fileOffset = 0;
+    std::uint64_t fileLength = 0;
     bool ended = false;
     int error = 0;
     bool aborted = false;

@@ -45,20 +45,20 @@ const RefusalCase kRefusals[] = {
     {"Missing", "does_not_exist", {"cannot load:"}},
     {"UndefinedSymbol", "undefined_symbol", {"cannot load:", "gw_test_missing_function"}},
     {"NoEntry", "no_entry", {"no symbol gw_app_entry: not a gateway plugin"}},
-    {"NullEntry", "null_entry", {"gw_app_entry returned NULL: the plugin refuses host ABI 1.0"}},
+    {"NullEntry", "null_entry", {"gw_app_entry returned NULL: the plugin refuses host ABI 1.1"}},
     {"BadMagic",
      "bad_magic",
      {"bad magic 0xDEADBEEF from gw_app_entry (expected 0x47574150): not a gateway plugin"}},
     {"WrongMajor",
      "wrong_major",
-     {"plugin ABI 2.0 (gw_app_entry) is incompatible with gateway ABI 1.0: different major"}},
+     {"plugin ABI 2.0 (gw_app_entry) is incompatible with gateway ABI 1.1: different major"}},
     {"NewerMinor",
      "newer_minor",
-     {"plugin ABI 1.1 (gw_app_entry) is newer than gateway ABI 1.0: upgrade the gateway"}},
+     {"plugin ABI 1.2 (gw_app_entry) is newer than gateway ABI 1.1: upgrade the gateway"}},
     {"SmallSize",
      "small_size",
-     {"descriptor size 40 is smaller than 64 required by ABI 1.0", "gw_app_entry",
-      "gateway ABI 1.0"}},
+     {"descriptor size 40 is smaller than 64 required by ABI 1.1", "gw_app_entry",
+      "gateway ABI 1.1"}},
     {"NoCall", "no_call", {"descriptor has no call function", "gw_app_entry"}},
     {"BadName", "bad_name", {"invalid app name \"bad name!\"", "gw_app_entry"}},
 };
@@ -123,6 +123,7 @@ TEST(AppLoader, VersionText) {
     EXPECT_EQ(AppLoader::versionText(GW_MAKE_ABI_VERSION(1, 0)), "1.0");
     EXPECT_EQ(AppLoader::versionText(GW_MAKE_ABI_VERSION(3, 12)), "3.12");
     EXPECT_EQ(AppLoader::descriptorSize(0), sizeof(gw_app));
+    EXPECT_EQ(AppLoader::descriptorSize(1), sizeof(gw_app));  // 1.1 added no descriptor field
     EXPECT_TRUE(AppLoader::validName("a-Z_09"));
     EXPECT_FALSE(AppLoader::validName(""));
     EXPECT_FALSE(AppLoader::validName("a/b"));

@@ -87,7 +87,7 @@ const EnvironCase kEnvirons[] = {
       {"REMOTE_PORT", "54321"},
       {"HTTP_HOST", "example.org:8443"},
       {"gateway.url_scheme", "http"},
-      {"gateway.version", "1.0"},
+      {"gateway.version", "1.1"},
       {"gateway.multithread", "1"},
       {"gateway.multiprocess", "0"},
       {"gateway.input_terminated", "1"},

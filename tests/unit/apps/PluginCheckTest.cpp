@@ -40,7 +40,7 @@ TEST(PluginCheck, RefusalIsPrinted) {
     REQUIRE_TEST_PLUGINS();
     std::ostringstream out;
     EXPECT_EQ(checkPlugin(testPlugin("newer_minor"), Settings{}, out), 1);
-    EXPECT_NE(out.str().find("is newer than gateway ABI 1.0"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("is newer than gateway ABI 1.1"), std::string::npos) << out.str();
 }
 
 TEST(PluginCheck, ElfSymbolsOfAHiddenPlugin) {
