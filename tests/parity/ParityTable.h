@@ -44,12 +44,10 @@ struct Row {
     std::optional<bool> closes = std::nullopt;  ///< connection closed after the response
     bool truncated = false;  ///< the response ends early: read it until the connection closes
     std::vector<std::string> lint = {};  ///< exactly these codes (each once or more)
-    /// Only for the thread-pool build. The gateway collects a non-blocking app's response on its
-    /// event loop (up to 256 KiB, AppRequest::respondInline) and sends it after call() and the
-    /// body are done: with a Content-Length where SPEC section 6 promises chunked or
-    /// close-delimited framing after write(), and a 500 where section 7 promises a cut response
-    /// for an error after the first byte. The fake host follows the SPEC. Open: which one
-    /// changes (reported with issue 9).
+    /// Only for the thread-pool build: the gateway collects a non-blocking app's response on
+    /// its event loop (up to 256 KiB) before sending it, so write() and several chunks get a
+    /// Content-Length and an error after them a clean 500 (SPEC section 6), while the fake host
+    /// frames every app as a pool app.
     bool poolOnly = false;
 };
 
