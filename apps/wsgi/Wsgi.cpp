@@ -214,7 +214,11 @@ std::string startPython() {
         } else {
             PyObject* dict = PyModule_GetDict(module);
             PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins());
-            PyObject* result = PyRun_String(kWsgiHelpers, Py_file_input, dict, dict);
+            // Named, so that tracebacks through the helpers say where they are.
+            PyObject* code =
+                Py_CompileString(kWsgiHelpers, "<wsgi.so wsgi_helpers.py>", Py_file_input);
+            PyObject* result = code ? PyEval_EvalCode(code, dict, dict) : nullptr;
+            Py_XDECREF(code);
             if (!result) failure = "helpers failed: " + takeTraceback();
             Py_XDECREF(result);
             g_helpers = module;
