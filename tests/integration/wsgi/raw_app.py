@@ -1,24 +1,27 @@
 # A raw PEP 3333 app for tests/integration/WsgiTest.cpp, wrapped in wsgiref.validate.validator:
 # any breach of the spec by the bridge (or by this app) raises AssertionError, which the test
-# finds in the log. Every response body counts its close() calls (GET /closed reads the count).
+# finds in the log. Every response body counts its close() calls by path (GET /closed reads them).
 import json
 import sys
+import threading
 from wsgiref.validate import validator
 
-closed = {"count": 0}
+closed = {}  # PATH_INFO -> close() calls
+current = threading.local()  # the PATH_INFO of the request this thread serves
 
 
 class Body:
-    """A response iterable whose close() is counted."""
+    """A response iterable whose close() is counted under its request's path."""
 
     def __init__(self, parts):
         self._parts = parts
+        self._path = current.path
 
     def __iter__(self):
         return iter(self._parts)
 
     def close(self):
-        closed["count"] += 1
+        closed[self._path] = closed.get(self._path, 0) + 1
 
 
 def reply(start_response, data, status="200 OK", kind="application/json"):
@@ -41,7 +44,7 @@ def read_all_lines(inp, how):
 
 
 def app(environ, start_response):
-    path = environ["PATH_INFO"]
+    path = current.path = environ["PATH_INFO"]
     inp = environ["wsgi.input"]
     if path == "/environ":
         keys = ["REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_PROTOCOL",
@@ -79,8 +82,16 @@ def app(environ, start_response):
         write = start_response("200 OK", [("Content-Type", "text/plain")])
         write(b"from write, ")
         return Body([b"then ", b"", b"the iterable"])
+    if path == "/exc_info":  # an error page replaces the head not yet sent
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        try:
+            raise ValueError("late trouble")
+        except ValueError:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")],
+                           sys.exc_info())
+        return Body([b"replaced"])
     if path == "/closed":
-        return reply(start_response, {"closed": closed["count"]})
+        return reply(start_response, {k: v for k, v in closed.items() if k != "/closed"})
     if path == "/raise":
         raise RuntimeError("boom from the test app")
     if path == "/exit":
