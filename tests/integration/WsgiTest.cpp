@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -55,6 +56,16 @@ protected:
         RawClient client(port());
         client.send(httpRequest(method, target, headers) + body);
         return client.readResponse(method == "HEAD");
+    }
+    /// GET /raw/closed until `done` holds for its close() counts (the host calls close() after
+    /// the response went out, so they may lag the responses a little), at most 10 s.
+    template <typename Done>
+    Poco::JSON::Object::Ptr closedCounts(Done done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        Poco::JSON::Object::Ptr closed;
+        do closed = json(request("GET", "/raw/closed").body);
+        while (!done(*closed) && std::chrono::steady_clock::now() < deadline);
+        return closed;
     }
     void TearDown() override {
         // wsgiref.validate found nothing wrong, in the bridge or the apps.
@@ -121,13 +132,10 @@ TEST_F(Wsgi, StreamedGeneratorWriteCallableAndCloseCalledOnce) {
     const RawResponse head = request("HEAD", "/raw/stream?5");
     EXPECT_EQ(head.status, 200);
     EXPECT_TRUE(head.body.empty());
-    // Each body closed once, HEAD's too (never iterated). The host calls close() after the
-    // response went out, so the counts may lag the responses a little: wait for them.
-    Poco::JSON::Object::Ptr closed;
-    for (int attempt = 0; attempt < 500; ++attempt) {
-        closed = json(request("GET", "/raw/closed").body);
-        if (closed->optValue<int>("/stream", 0) + closed->optValue<int>("/write", 0) >= 3) break;
-    }
+    // Each body closed once, HEAD's too (never iterated).
+    const auto closed = closedCounts([](const Poco::JSON::Object& counts) {
+        return counts.optValue<int>("/stream", 0) + counts.optValue<int>("/write", 0) >= 3;
+    });
     EXPECT_EQ(closed->optValue<int>("/stream", 0), 2);
     EXPECT_EQ(closed->optValue<int>("/write", 0), 1);
 }
@@ -235,4 +243,16 @@ TEST_F(Wsgi, ManyThreadsAtOnceNoDeadlock) {
         });
     for (auto& client : clients) client.join();
     EXPECT_EQ(good.load(), kClients * kRequests);
+}
+
+TEST_F(Wsgi, ClientGoneMidStreamClosesTheEndlessIterableOnce) {
+    ASSERT_TRUE(start());
+    {
+        RawClient client(port());
+        client.send(httpRequest("GET", "/raw/forever"));
+        EXPECT_GE(client.readAtLeast(200000), 200000u);
+    }  // hangs up mid-body: the generator must be closed, not drained into memory
+    const auto closed =
+        closedCounts([](const Poco::JSON::Object& counts) { return counts.has("/forever"); });
+    EXPECT_EQ(closed->optValue<int>("/forever", 0), 1);
 }

@@ -78,6 +78,18 @@ def app(environ, start_response):
                 return chunks()
 
         return Streamed(None)
+    if path == "/forever":  # an endless stream: only backpressure keeps it bounded
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+
+        def endless():
+            while True:
+                yield b"x" * 65536
+
+        class Endless(Body):
+            def __iter__(self):
+                return endless()
+
+        return Endless(None)
     if path == "/write":
         write = start_response("200 OK", [("Content-Type", "text/plain")])
         write(b"from write, ")
