@@ -14,6 +14,8 @@
 
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/RawClient.h"
+#include "tests/support/Subprocess.h"
+#include "tests/support/TempDir.h"
 
 #ifndef GATEWAY_WSGI_DIR
 #error "GATEWAY_WSGI_DIR must name the folder of wsgi.so"
@@ -255,4 +257,25 @@ TEST_F(Wsgi, ClientGoneMidStreamClosesTheEndlessIterableOnce) {
     const auto closed =
         closedCounts([](const Poco::JSON::Object& counts) { return counts.has("/forever"); });
     EXPECT_EQ(closed->optValue<int>("/forever", 0), 1);
+}
+
+TEST(WsgiConfigTest, ReportsAnImportErrorAndTheGoodAppsMounts) {
+    TempDir dir("gateway-wsgi-check");
+    std::filesystem::create_directories(dir.path() / "www");
+    std::filesystem::create_directories(dir.path() / "apps");
+    std::filesystem::copy_file(std::filesystem::path(GATEWAY_WSGI_DIR) / "wsgi.so",
+                               dir.path() / "apps" / "wsgi.so");
+    dir.write("gateway.ini",
+              kTwoApps + "[app.broken]\nplugin = wsgi\nmodule = no_such_module:app\n");
+    const auto result = Subprocess::run(
+        {GatewayProcess::binary(), "--config", (dir.path() / "gateway.ini").string(), "--docroot",
+         (dir.path() / "www").string(), "--apps", (dir.path() / "apps").string(), "-t"},
+        std::chrono::seconds(30));
+    EXPECT_TRUE(exitedWith(result.status, 2)) << result.out << result.err;
+    EXPECT_NE(result.err.find("init failed for mount /broken"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("ModuleNotFoundError: No module named 'no_such_module'"),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.out.find("/raw → raw 0.1.0"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("/shop → shop 0.1.0"), std::string::npos) << result.out;
 }
