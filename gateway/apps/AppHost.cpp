@@ -51,8 +51,7 @@ BodyPolicy AppHost::bodyPolicy() const {
 
 HandlerLabel AppHost::label() const {
     const std::string& mount = _instance->mount();
-    return {mount.empty() ? std::string_view("/") : std::string_view(mount),
-            _instance->app().name()};
+    return {mount.empty() ? std::string_view("/") : std::string_view(mount), _instance->name()};
 }
 
 HandlerResult AppHost::handle(const Request& request, std::string_view pathInfo,

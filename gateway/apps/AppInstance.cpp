@@ -9,7 +9,8 @@ namespace gateway {
 
 AppInstance::AppInstance(std::shared_ptr<LoadedApp> app, Config config)
     : _app(std::move(app)), _config(std::move(config)) {
-    _label = std::string(_app->name()) + " at " + (_config.mount.empty() ? "/" : _config.mount);
+    _name = _config.name.empty() ? std::string(_app->name()) : _config.name;
+    _label = _name + " at " + (_config.mount.empty() ? "/" : _config.mount);
 }
 
 AppInstance::~AppInstance() {

@@ -28,6 +28,9 @@ public:
         /// slow client); off = the app streams it from the socket itself.
         bool requestBuffering = true;
         bool multiprocess = false;  ///< more than one worker process serves
+        /// The app's name in logs and metrics: the section's NAME when the section names its
+        /// plugin (`plugin = X`), "" = the plugin's own name.
+        std::string name;
     };
 
     AppInstance(std::shared_ptr<LoadedApp> app, Config config);
@@ -43,6 +46,8 @@ public:
     const gw_app& descriptor() const noexcept { return _app->descriptor(); }
     const Config& config() const noexcept { return _config; }
     const std::string& mount() const noexcept { return _config.mount; }
+    /// The app's name (Config::name, else the plugin's).
+    const std::string& name() const noexcept { return _name; }
     /// "name at /mount", for log lines.
     const std::string& label() const noexcept { return _label; }
     void* state() const noexcept { return _state; }
@@ -54,6 +59,7 @@ public:
 private:
     std::shared_ptr<LoadedApp> _app;
     Config _config;
+    std::string _name;
     std::string _label;
     void* _state = nullptr;
     bool _initialised = false;

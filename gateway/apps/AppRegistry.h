@@ -43,18 +43,22 @@ public:
     /// Lint findings about loaded plugins (also logged).
     const std::vector<std::string>& warnings() const noexcept { return _warnings; }
     /// "FILE: [app.NAME] matches no plugin in DIR": each section that matches no plugin (by app
-    /// name or file name) and does not disable one (also logged).
+    /// name or file name) and does not disable one (also logged). A section whose `plugin` key
+    /// names no plugin is a refusal instead ("FILE: [app.NAME] plugin: no plugin X in DIR").
     const std::vector<std::string>& unusedSections() const noexcept { return _unusedSections; }
 
-    /// What the config says about one plugin: its "[app.NAME]" section (by app name, else by
-    /// file name) applied to the defaults of `settings`.
+    /// What the config says about one app of a plugin: a "[app.NAME]" section applied to the
+    /// defaults of `settings`.
     struct AppConfig {
         std::string section;              ///< the section's NAME ("" when there is none)
         AppInstance::Config base;         ///< everything but the mount
         std::vector<std::string> mounts;  ///< empty when disabled
+        std::string error;  ///< why the section is invalid (naming file, section, key); "" = ok
     };
-    /// Throws std::invalid_argument naming the config file, the section and the key.
-    static AppConfig configFor(const Settings& settings, const LoadedApp& app);
+    /// The apps a plugin runs as: its own section (by app name, else by file name; none = the
+    /// defaults) and one per section whose `plugin` key names it (by app name or file name) —
+    /// when such sections exist and it has no own section, only those.
+    static std::vector<AppConfig> configsFor(const Settings& settings, const LoadedApp& app);
 
     /// "/a, /b" → {"/a", "/b"} normalised ("" for the root).
     static std::vector<std::string> parseMounts(const std::string& text);

@@ -83,7 +83,7 @@ WorkerSlots::Scope AppRequest::track() const {
         _deadline == steady_clock::time_point{}
             ? 0
             : duration_cast<milliseconds>(_deadline.time_since_epoch()).count();
-    return WorkerSlots::Scope(_instance.app().name(), _instance.mount(), _request->method,
+    return WorkerSlots::Scope(_instance.name(), _instance.mount(), _request->method,
                               _request->target, deadlineMs);
 }
 

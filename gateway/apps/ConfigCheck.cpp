@@ -72,10 +72,9 @@ private:
 std::string mountLine(const AppInstance& instance) {
     const auto& config = instance.config();
     std::string line = "  " + (config.mount.empty() ? std::string("/") : config.mount) + " → " +
-                       std::string(instance.app().name()) + " " +
-                       std::string(instance.app().version()) + " (" + instance.app().path() +
-                       "), body limit " + sizeText(config.bodyLimit) + ", timeout " +
-                       durationText(config.timeout);
+                       instance.name() + " " + std::string(instance.app().version()) + " (" +
+                       instance.app().path() + "), body limit " + sizeText(config.bodyLimit) +
+                       ", timeout " + durationText(config.timeout);
     if (!config.requestBuffering) line += ", request body streamed";
     return line;
 }

@@ -47,19 +47,20 @@ int loadInChild(const std::string& path, const ElfSymbols& symbols, const Settin
         out << "problem:  " << e.what() << "\n";
         return 1;
     }
-    AppRegistry::AppConfig configured;
+    const std::vector<AppRegistry::AppConfig> configs = AppRegistry::configsFor(settings, *app);
     std::string configProblem;
-    try {
-        configured = AppRegistry::configFor(settings, *app);
-    } catch (const std::invalid_argument& e) {
-        configProblem = e.what();
+    std::string mounts;  // "/a, /b (config F [app.X]); /c (config F [app.Y])"
+    for (const AppRegistry::AppConfig& configured : configs) {
+        if (configProblem.empty()) configProblem = configured.error;
+        std::string list;
+        for (const std::string& mount : configured.mounts)
+            list.append(list.empty() ? "" : ", ").append(mount.empty() ? "/" : mount);
+        if (configured.mounts.empty()) list = "none: disabled by the config";
+        if (!configured.section.empty())
+            list += " (config " + settings.configFile + " [app." + configured.section + "])";
+        mounts.append(mounts.empty() ? "" : "; ").append(list);
     }
-    std::string mounts;
-    for (const std::string& mount : configured.mounts)
-        mounts.append(mounts.empty() ? "" : ", ").append(mount.empty() ? "/" : mount);
-    if (configured.mounts.empty()) mounts = "none: disabled by the config";
-    if (!configured.section.empty())
-        mounts += " (config " + settings.configFile + " [app." + configured.section + "])";
+    const AppRegistry::AppConfig& configured = configs.front();
     out << "name:     " << app->name() << "\n"
         << "version:  " << app->version() << "\n"
         << "ABI:      " << AppLoader::versionText(app->abiVersion()) << " (gateway "

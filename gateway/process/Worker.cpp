@@ -148,7 +148,7 @@ public:
         for (const MountTable::Mount& mount : router.mounts().mounts())
             metrics->addMount(mount.prefix, mount.handler);
         for (const auto& host : apps.hosts())
-            metrics->addApp(host->instance().app().name(), host->instance().app().version(),
+            metrics->addApp(host->instance().name(), host->instance().app().version(),
                             host->instance().mount());
         connections.setMetrics(metrics.get());
     }

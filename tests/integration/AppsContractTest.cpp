@@ -69,6 +69,36 @@ TEST_F(AppsContract, InitGetsTheSectionInFileOrderHostKeysWhereWritten) {
     EXPECT_EQ(r.body, "zeta=1\nmount=/ce\nalpha=two words\nbody_limit=1k\nmid=3\n");
 }
 
+TEST_F(AppsContract, SectionsNamingOnePluginServeTheirOwnConfigAtTheirOwnMounts) {
+    ASSERT_TRUE(
+        start("[app.one]\nplugin = config_echo\nmount = /one\nwho = first\n"
+              "[app.two]\nplugin = config_echo\nwho = second\n"));
+    EXPECT_EQ(get("GET", "/one").body, "plugin=config_echo\nmount=/one\nwho=first\n");
+    // No mount key: "/" + the section's NAME.
+    EXPECT_EQ(get("GET", "/two").body, "plugin=config_echo\nwho=second\n");
+    // The plugin runs only as those apps: no default /config_echo instance.
+    EXPECT_EQ(get("GET", "/config_echo").status, 404);
+    const std::string log = gateway().log();
+    EXPECT_FALSE(linesWith(log, "two at /two: init saw 2 entries").empty()) << log;
+    EXPECT_EQ(log.find("matches no plugin"), std::string::npos) << log;
+}
+
+TEST_F(AppsContract, SectionNamingAnUnknownPluginIsAnErrorNamingFileAndKey) {
+    ASSERT_TRUE(start("[app.shop]\nplugin = nosuch\n"));
+    gateway().expectAlert("no plugin nosuch");
+    ASSERT_TRUE(gateway().waitForLog("no plugin nosuch")) << gateway().logTail();
+    const auto lines = linesWith(gateway().log(), "no plugin nosuch");
+    ASSERT_FALSE(lines.empty());
+    EXPECT_NE(lines[0].find("[Error]"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find((root() / "gateway.ini").string() +
+                            ": [app.shop] plugin: no plugin "
+                            "nosuch in " +
+                            (root() / "apps").string()),
+              std::string::npos)
+        << lines[0];
+    EXPECT_EQ(get("GET", "/hello").status, 200);  // the others serve
+}
+
 TEST_F(AppsContract, PropertiesFileKeepsFileOrderToo) {
     ASSERT_TRUE(
         start("app.config_echo.mount = /ce\napp.config_echo.b = 1\n"

@@ -77,6 +77,21 @@ TEST(ConfigCheck, GoodConfigPrintsEveryMountAndExitsZero) {
     EXPECT_EQ(result.err, "") << "nothing logged by the child";
 }
 
+TEST(ConfigCheck, SectionsNamingOnePluginAreAppsOfTheirOwn) {
+    // `plugin = good` by app name and by file name; good's own default mount /good is not made.
+    ConfigCheckDir dir({"good"},
+                       "[app.shop]\nplugin = good\nmount = /s\n[app.blog]\nplugin = good\n");
+    const auto result = dir.run({"-t"});
+    EXPECT_TRUE(exitedWith(result.status, 0)) << result.out << result.err;
+    for (const std::string& text : std::vector<std::string>{
+             std::string("/s → shop 0.1.0 (") + dir.plugin("good").string() + ")",
+             std::string("/blog → blog 0.1.0 (") + dir.plugin("good").string() + ")",
+             std::string("the configuration is ok")})
+        EXPECT_NE(result.out.find(text), std::string::npos) << text << "\n" << result.out;
+    EXPECT_EQ(result.out.find("/good → "), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("matches no plugin"), std::string::npos) << result.out;
+}
+
 TEST(ConfigCheck, ExampleAppsPassWithLongFlagName) {
     TempDir tmp;
     std::filesystem::create_directories(tmp.path() / "www");
@@ -153,6 +168,16 @@ const ProblemCase kProblems[] = {
      "[app.nothere]\nmount = /n\n",
      {},
      {"{ini}: [app.nothere] matches no plugin in {apps}"}},
+    {"SectionNamesNoPlugin",
+     {"good"},
+     "[app.shop]\nplugin = nosuch\n",
+     {},
+     {"{ini}: [app.shop] plugin: no plugin nosuch in {apps}"}},
+    {"TwoSectionsOfOnePluginOnOneMount",
+     {"good"},
+     "[app.a]\nplugin = good\nmount = /same\n[app.b]\nplugin = good\nmount = /same\n",
+     {},
+     {"mount /same is claimed by both {apps}/good.so [app.a] and {apps}/good.so [app.b]"}},
     {"UnknownTopLevelKey", {"good"}, "prot = 80\n", {}, {"unknown setting 'prot' in {ini}"}},
     {"BadTopLevelValue", {"good"}, "port = eighty\n", {}, {"{ini}: bad value for port"}},
     {"NeedAppWithoutAppsFolder",

@@ -83,6 +83,52 @@ TEST_F(AppRegistryTest, EntriesKeepTheSectionsOrder) {
               (Entries{{"zeta", "1"}, {"mount", "/g"}, {"alpha", "2"}}));
 }
 
+TEST_F(AppRegistryTest, SectionsNamingAPluginAreAppsOfTheirOwn) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    // By app name and by file name (the same here); a section of its own runs beside them.
+    _settings.appSections["a"] = {{"plugin", "good"}, {"k", "1"}};
+    _settings.appSections["b"] = {{"plugin", "good"}, {"mount", "/bee"}};
+    _settings.appSections["good"] = {{"mount", "/g"}};
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
+    registry.load();
+    EXPECT_EQ(mounts(registry), (std::vector<std::string>{"/g", "/a", "/bee"}));
+    EXPECT_EQ(registry.hosts()[0]->instance().name(), "good");
+    EXPECT_EQ(registry.hosts()[1]->instance().name(), "a");
+    EXPECT_EQ(registry.hosts()[1]->instance().label(), "a at /a");
+    using Entries = std::vector<std::pair<std::string, std::string>>;
+    EXPECT_EQ(registry.hosts()[1]->instance().config().entries,
+              (Entries{{"plugin", "good"}, {"k", "1"}}));
+    EXPECT_TRUE(registry.unusedSections().empty());
+    EXPECT_TRUE(registry.refusals().empty());
+}
+
+TEST_F(AppRegistryTest, WithOnlyNamedSectionsThereIsNoDefaultInstance) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    _settings.appSections["shop"] = {{"plugin", "good"}};
+    _settings.appSections["off"] = {{"plugin", "good"}, {"disabled", "yes"}};
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
+    registry.load();
+    EXPECT_EQ(mounts(registry), std::vector<std::string>{"/shop"});
+}
+
+TEST_F(AppRegistryTest, SectionNamingNoPluginIsARefusalNamingFileSectionAndKey) {
+    REQUIRE_TEST_PLUGINS();
+    add("good");
+    _settings.configFile = "test.ini";
+    _settings.appSections["shop"] = {{"plugin", "nosuch"}};
+    AppRegistry registry(_settings, PluginSet::snapshot(_dir.string()));
+    registry.load();
+    EXPECT_EQ(mounts(registry), std::vector<std::string>{"/good"});
+    ASSERT_EQ(registry.refusals().size(), 1u);
+    EXPECT_NE(registry.refusals()[0].find("test.ini: [app.shop] plugin: no plugin nosuch in " +
+                                          _dir.string()),
+              std::string::npos)
+        << registry.refusals()[0];
+    EXPECT_TRUE(registry.unusedSections().empty());
+}
+
 TEST_F(AppRegistryTest, TwoPluginsOnOneMountNamesBothFiles) {
     REQUIRE_TEST_PLUGINS();
     add("good");
