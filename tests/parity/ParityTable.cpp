@@ -27,6 +27,24 @@ Row rejected(const char* name, std::string query, const char* lint) {
     return row;
 }
 
+/// Splits the last row of `t` into its thread-pool build and, returned, a copy named `name` for
+/// the non-blocking build, whose response the host collects before sending it.
+Row& splitInline(std::vector<Row>& t, const char* name) {
+    t.back().only = "parity";
+    Row copy = t.back();
+    copy.name = name;
+    copy.only = "parity_inline";
+    t.push_back(std::move(copy));
+    return t.back();
+}
+
+/// The collected version of a failure after the first byte: a clean 500, the body discarded.
+void cleanFailure(Row& row) {
+    row.status = 500;
+    row.expectBody = std::nullopt;
+    row.truncated = false;
+}
+
 std::vector<Row> build() {
     std::vector<Row> t;
     // ---- environ (SPEC section 3) ----------------------------------------------------------
@@ -202,13 +220,17 @@ std::vector<Row> build() {
     t.back().expectBody = "abcd";
     t.back().framing = F::Chunked;
     t.back().closes = false;
-    t.back().poolOnly = true;
+    splitInline(t, "frame_write_collected_gets_length");
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().framing = F::ContentLength;
     t.push_back({"frame_write_http10_close_delimited", "GET", "/", "op=start&w=ab&w=cd"});
     t.back().http10 = true;
     t.back().expectBody = "abcd";
     t.back().framing = F::CloseDelimited;
     t.back().closes = true;
-    t.back().poolOnly = true;
+    splitInline(t, "frame_write_http10_collected_gets_length");
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().framing = F::ContentLength;
     t.push_back({"frame_single_chunk_gets_length", "GET", "/", "op=start&n=hello"});
     t.back().expectHeaders = {{"Content-Length", "5"}};
     t.back().expectBody = "hello";
@@ -217,7 +239,9 @@ std::vector<Row> build() {
     t.back().expectBody = "abcd";
     t.back().framing = F::Chunked;
     t.back().closes = false;
-    t.back().poolOnly = true;
+    splitInline(t, "frame_chunks_collected_get_length");
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().framing = F::ContentLength;
     t.push_back({"frame_no_body_length_0", "GET", "/", "op=start"});
     t.back().expectHeaders = {{"Content-Length", "0"}};
     t.back().expectBody = "";
@@ -293,12 +317,27 @@ std::vector<Row> build() {
     t.back().expectBody = "abc";
     t.back().truncated = true;
     t.back().closes = true;
-    t.back().poolOnly = true;
+    cleanFailure(splitInline(t, "ret_error_after_collected_write"));
     t.push_back({"next_error_after_first_byte", "GET", "/", "op=start&n=a&n=b&nerr=1"});
     t.back().expectBody = "a";
     t.back().truncated = true;
     t.back().closes = true;
-    t.back().poolOnly = true;
+    cleanFailure(splitInline(t, "next_error_after_collected_chunk"));
+    // The collected part ends at 256 KiB: past it a body is sent as it comes, on both builds.
+    const std::string cap(256u << 10, 'x');
+    t.push_back({"frame_past_collect_cap_is_chunked", "GET", "/", "op=start&pad=262144&n=ab"});
+    t.back().expectBody = cap + "ab";
+    t.back().framing = F::Chunked;
+    t.back().closes = false;
+    t.push_back({"next_error_past_collect_cap", "GET", "/", "op=start&pad=262144&n=ab&nerr=0"});
+    t.back().expectBody = cap;
+    t.back().truncated = true;
+    t.back().closes = true;
+    t.push_back({"next_error_within_collect_cap", "GET", "/", "op=start&pad=262143&n=ab&nerr=0"});
+    t.back().expectBody = cap.substr(1);
+    t.back().truncated = true;
+    t.back().closes = true;
+    cleanFailure(splitInline(t, "next_error_within_collected_cap"));
     t.push_back({"decline", "GET", "/", "op=decline"});
     t.back().status = 0;
     t.push_back({"decline_after_start", "GET", "/", "op=decline&start=1"});
@@ -308,6 +347,46 @@ std::vector<Row> build() {
     t.push_back({"decline_after_reading", "POST", "/", "op=decline&read=1", {}, "body"});
     t.back().status = 0;
     t.back().lint = {"GW-L014"};
+
+    // ---- send_file (ABI 1.1, SPEC "Files: send_file") -------------------------------------
+    // The plugin's scratch file holds "0123456789".
+    t.push_back({"file_range_gets_length", "GET", "/", "op=file&off=2&len=5"});
+    t.back().expectHeaders = {{"Content-Length", "5"}};
+    t.back().expectBody = "23456";
+    t.back().framing = F::ContentLength;
+    t.back().closes = false;
+    t.push_back({"file_whole", "GET", "/", "op=file"});
+    t.back().expectHeaders = {{"Content-Length", "10"}};
+    t.back().expectBody = "0123456789";
+    t.back().framing = F::ContentLength;
+    t.push_back({"file_app_length_equal", "GET", "/", "op=file&cl=4&off=6&len=4"});
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().expectBody = "6789";
+    t.push_back({"file_empty_range", "GET", "/", "op=file&off=10&len=0"});
+    t.back().expectHeaders = {{"Content-Length", "0"}};
+    t.back().expectBody = "";
+    t.back().closes = false;
+    t.push_back({"file_head", "HEAD", "/", "op=file&off=2&len=5"});
+    t.back().expectHeaders = {{"Content-Length", "5"}};
+    t.back().expectBody = "";
+    t.back().closes = false;
+    t.push_back({"file_after_write", "GET", "/", "op=file&w=1"});
+    t.back().expectBody = "xsend_file=-4";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_bad_fd", "GET", "/", "op=file&badfd=1"});
+    t.back().expectBody = "send_file=-1";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_not_regular", "GET", "/", "op=file&dev=1"});
+    t.back().expectBody = "send_file=-1";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_range_past_end", "GET", "/", "op=file&off=8&len=5"});
+    t.back().expectBody = "send_file=-1";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_other_app_length", "GET", "/", "op=file&cl=4&len=5"});
+    t.back().expectBody = "send";  // the report cut at the app's Content-Length
+    t.back().truncated = true;
+    t.back().closes = true;
+    t.back().lint = {"GW-L025", "GW-L013"};
 
     // ---- input (SPEC section 4) ------------------------------------------------------------
     t.push_back({"read_whole_body", "POST", "/", "op=read&cap=4", {}, "hello world"});
@@ -347,7 +426,7 @@ std::vector<std::pair<std::size_t, std::string>> cases() {
     std::vector<std::pair<std::size_t, std::string>> all;
     for (std::size_t i = 0; i < rows().size(); ++i)
         for (const auto& variant : variants())
-            if (!rows()[i].poolOnly || variant == "parity") all.emplace_back(i, variant);
+            if (!rows()[i].only || variant == rows()[i].only) all.emplace_back(i, variant);
     return all;
 }
 

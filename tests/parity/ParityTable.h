@@ -44,11 +44,11 @@ struct Row {
     std::optional<bool> closes = std::nullopt;  ///< connection closed after the response
     bool truncated = false;  ///< the response ends early: read it until the connection closes
     std::vector<std::string> lint = {};  ///< exactly these codes (each once or more)
-    /// Only for the thread-pool build: the gateway collects a non-blocking app's response on
-    /// its event loop (up to 256 KiB) before sending it, so write() and several chunks get a
-    /// Content-Length and an error after them a clean 500 (SPEC section 6), while the fake host
-    /// frames every app as a pool app.
-    bool poolOnly = false;
+    /// Run on this build only ("parity" or "parity_inline"); nullptr: both. Where they differ:
+    /// a non-blocking app's response is collected (up to 256 KiB) before it is sent, so write()
+    /// and several chunks get a Content-Length and an error after them is a clean 500 (SPEC
+    /// section 6), on both hosts.
+    const char* only = nullptr;
 };
 
 /// Every row, in a stable order.
