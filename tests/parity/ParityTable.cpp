@@ -2,6 +2,8 @@
 // variant's mount ("/parity" or "/parity_inline") and "{id}" for the request id.
 #include "tests/parity/ParityTable.h"
 
+#include <algorithm>
+
 #include "gateway/gateway.h"
 
 namespace gateway::test::parity {
@@ -18,6 +20,15 @@ const char* const kStrerror =
 const std::string kAbi =
     std::to_string(GW_ABI_VERSION_MAJOR) + "." + std::to_string(GW_ABI_VERSION_MINOR);
 
+/// The body of op=env for the gateway.* entries of row env_gateway_entries.
+std::string gatewayEntries(const char* multithread) {
+    return "REMOTE_ADDR=127.0.0.1\nSERVER_PROTOCOL=HTTP/1.1\ngateway.url_scheme=http\n"
+           "gateway.version=" +
+           kAbi + "\ngateway.multithread=" + multithread +
+           "\ngateway.multiprocess=0\ngateway.input_terminated=1\ngateway.deadline rc=3\n"
+           "gateway.body_limit=16777216\n";
+}
+
 /// A start_response the host must refuse with GW_E_INVAL: the app answers "start=-1".
 Row rejected(const char* name, std::string query, const char* lint) {
     Row row{name};
@@ -27,15 +38,21 @@ Row rejected(const char* name, std::string query, const char* lint) {
     return row;
 }
 
-/// Splits the last row of `t` into its thread-pool build and, returned, a copy named `name` for
-/// the non-blocking build, whose response the host collects before sending it.
-Row& splitInline(std::vector<Row>& t, const char* name) {
-    t.back().only = "parity";
+/// Splits the last row of `t`: it keeps the builds that are not `build`, and the returned copy
+/// named `name` is for `build` alone.
+Row& split(std::vector<Row>& t, const char* name, const std::string& build) {
+    for (const auto& variant : variants())
+        if (variant != build) t.back().only.push_back(variant);
     Row copy = t.back();
     copy.name = name;
-    copy.only = "parity_inline";
+    copy.only = {build};
     t.push_back(std::move(copy));
     return t.back();
+}
+
+/// The non-blocking build's copy of the last row: the host collects its response before sending.
+Row& splitInline(std::vector<Row>& t, const char* name) {
+    return split(t, name, "parity_inline");
 }
 
 /// The collected version of a failure after the first byte: a clean 500, the body discarded.
@@ -129,12 +146,9 @@ std::vector<Row> build() {
                  "op=env&get=REMOTE_ADDR&get=SERVER_PROTOCOL&get=gateway.url_scheme&get=gateway."
                  "version&get=gateway.multithread&get=gateway.multiprocess&get=gateway.input_"
                  "terminated&get=gateway.deadline&get=gateway.body_limit"});
-    t.back().expectBody =
-        "REMOTE_ADDR=127.0.0.1\nSERVER_PROTOCOL=HTTP/1.1\ngateway.url_scheme=http\n"
-        "gateway.version=" +
-        kAbi +
-        "\ngateway.multithread=1\ngateway.multiprocess=0\n"
-        "gateway.input_terminated=1\ngateway.deadline rc=3\ngateway.body_limit=16777216\n";
+    t.back().expectBody = gatewayEntries("1");
+    split(t, "env_not_thread_safe_single_threaded", "parity_serial").expectBody =
+        gatewayEntries("0");
     t.push_back({"env_body_limit_of_the_mount", "GET", "/", "op=env&get=gateway.body_limit"});
     t.back().bodyLimit = 1024;
     t.back().expectBody = "gateway.body_limit=1024\n";
@@ -426,7 +440,9 @@ std::vector<std::pair<std::size_t, std::string>> cases() {
     std::vector<std::pair<std::size_t, std::string>> all;
     for (std::size_t i = 0; i < rows().size(); ++i)
         for (const auto& variant : variants())
-            if (!rows()[i].only || variant == rows()[i].only) all.emplace_back(i, variant);
+            if (rows()[i].only.empty() || std::find(rows()[i].only.begin(), rows()[i].only.end(),
+                                                    variant) != rows()[i].only.end())
+                all.emplace_back(i, variant);
     return all;
 }
 
