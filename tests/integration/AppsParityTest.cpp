@@ -1,5 +1,5 @@
 // The parity tables (tests/parity) through the gateway over loopback: the test plugin parity.c
-// (thread-pool and non-blocking builds) in an apps folder, one row per test, a fresh gateway per
+// (its builds: variants()) in an apps folder, one row per test, a fresh gateway per
 // row (a row may set the mount's body_limit). ParityFakeHostTest runs the same rows through the
 // fake host of testing.hpp.
 #include <gtest/gtest.h>

@@ -2,6 +2,8 @@
 // variant's mount ("/parity" or "/parity_inline") and "{id}" for the request id.
 #include "tests/parity/ParityTable.h"
 
+#include <algorithm>
+
 #include "gateway/gateway.h"
 
 namespace gateway::test::parity {
@@ -18,6 +20,15 @@ const char* const kStrerror =
 const std::string kAbi =
     std::to_string(GW_ABI_VERSION_MAJOR) + "." + std::to_string(GW_ABI_VERSION_MINOR);
 
+/// The body of op=env for the gateway.* entries of row env_gateway_entries.
+std::string gatewayEntries(const char* multithread) {
+    return "REMOTE_ADDR=127.0.0.1\nSERVER_PROTOCOL=HTTP/1.1\ngateway.url_scheme=http\n"
+           "gateway.version=" +
+           kAbi + "\ngateway.multithread=" + multithread +
+           "\ngateway.multiprocess=0\ngateway.input_terminated=1\ngateway.deadline rc=3\n"
+           "gateway.body_limit=16777216\n";
+}
+
 /// A start_response the host must refuse with GW_E_INVAL: the app answers "start=-1".
 Row rejected(const char* name, std::string query, const char* lint) {
     Row row{name};
@@ -25,6 +36,30 @@ Row rejected(const char* name, std::string query, const char* lint) {
     row.expectBody = "start=-1";
     row.lint = {lint};
     return row;
+}
+
+/// Splits the last row of `t`: it keeps the builds that are not `build`, and the returned copy
+/// named `name` is for `build` alone.
+Row& split(std::vector<Row>& t, const char* name, const std::string& build) {
+    for (const auto& variant : variants())
+        if (variant != build) t.back().only.push_back(variant);
+    Row copy = t.back();
+    copy.name = name;
+    copy.only = {build};
+    t.push_back(std::move(copy));
+    return t.back();
+}
+
+/// The non-blocking build's copy of the last row: the host collects its response before sending.
+Row& splitInline(std::vector<Row>& t, const char* name) {
+    return split(t, name, "parity_inline");
+}
+
+/// The collected version of a failure after the first byte: a clean 500, the body discarded.
+void cleanFailure(Row& row) {
+    row.status = 500;
+    row.expectBody = std::nullopt;
+    row.truncated = false;
 }
 
 std::vector<Row> build() {
@@ -111,12 +146,9 @@ std::vector<Row> build() {
                  "op=env&get=REMOTE_ADDR&get=SERVER_PROTOCOL&get=gateway.url_scheme&get=gateway."
                  "version&get=gateway.multithread&get=gateway.multiprocess&get=gateway.input_"
                  "terminated&get=gateway.deadline&get=gateway.body_limit"});
-    t.back().expectBody =
-        "REMOTE_ADDR=127.0.0.1\nSERVER_PROTOCOL=HTTP/1.1\ngateway.url_scheme=http\n"
-        "gateway.version=" +
-        kAbi +
-        "\ngateway.multithread=1\ngateway.multiprocess=0\n"
-        "gateway.input_terminated=1\ngateway.deadline rc=3\ngateway.body_limit=16777216\n";
+    t.back().expectBody = gatewayEntries("1");
+    split(t, "env_not_thread_safe_single_threaded", "parity_serial").expectBody =
+        gatewayEntries("0");
     t.push_back({"env_body_limit_of_the_mount", "GET", "/", "op=env&get=gateway.body_limit"});
     t.back().bodyLimit = 1024;
     t.back().expectBody = "gateway.body_limit=1024\n";
@@ -202,13 +234,17 @@ std::vector<Row> build() {
     t.back().expectBody = "abcd";
     t.back().framing = F::Chunked;
     t.back().closes = false;
-    t.back().poolOnly = true;
+    splitInline(t, "frame_write_collected_gets_length");
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().framing = F::ContentLength;
     t.push_back({"frame_write_http10_close_delimited", "GET", "/", "op=start&w=ab&w=cd"});
     t.back().http10 = true;
     t.back().expectBody = "abcd";
     t.back().framing = F::CloseDelimited;
     t.back().closes = true;
-    t.back().poolOnly = true;
+    splitInline(t, "frame_write_http10_collected_gets_length");
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().framing = F::ContentLength;
     t.push_back({"frame_single_chunk_gets_length", "GET", "/", "op=start&n=hello"});
     t.back().expectHeaders = {{"Content-Length", "5"}};
     t.back().expectBody = "hello";
@@ -217,7 +253,9 @@ std::vector<Row> build() {
     t.back().expectBody = "abcd";
     t.back().framing = F::Chunked;
     t.back().closes = false;
-    t.back().poolOnly = true;
+    splitInline(t, "frame_chunks_collected_get_length");
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().framing = F::ContentLength;
     t.push_back({"frame_no_body_length_0", "GET", "/", "op=start"});
     t.back().expectHeaders = {{"Content-Length", "0"}};
     t.back().expectBody = "";
@@ -293,12 +331,27 @@ std::vector<Row> build() {
     t.back().expectBody = "abc";
     t.back().truncated = true;
     t.back().closes = true;
-    t.back().poolOnly = true;
+    cleanFailure(splitInline(t, "ret_error_after_collected_write"));
     t.push_back({"next_error_after_first_byte", "GET", "/", "op=start&n=a&n=b&nerr=1"});
     t.back().expectBody = "a";
     t.back().truncated = true;
     t.back().closes = true;
-    t.back().poolOnly = true;
+    cleanFailure(splitInline(t, "next_error_after_collected_chunk"));
+    // The collected part ends at 256 KiB: past it a body is sent as it comes, on both builds.
+    const std::string cap(256u << 10, 'x');
+    t.push_back({"frame_past_collect_cap_is_chunked", "GET", "/", "op=start&pad=262144&n=ab"});
+    t.back().expectBody = cap + "ab";
+    t.back().framing = F::Chunked;
+    t.back().closes = false;
+    t.push_back({"next_error_past_collect_cap", "GET", "/", "op=start&pad=262144&n=ab&nerr=0"});
+    t.back().expectBody = cap;
+    t.back().truncated = true;
+    t.back().closes = true;
+    t.push_back({"next_error_within_collect_cap", "GET", "/", "op=start&pad=262143&n=ab&nerr=0"});
+    t.back().expectBody = cap.substr(1);
+    t.back().truncated = true;
+    t.back().closes = true;
+    cleanFailure(splitInline(t, "next_error_within_collected_cap"));
     t.push_back({"decline", "GET", "/", "op=decline"});
     t.back().status = 0;
     t.push_back({"decline_after_start", "GET", "/", "op=decline&start=1"});
@@ -308,6 +361,46 @@ std::vector<Row> build() {
     t.push_back({"decline_after_reading", "POST", "/", "op=decline&read=1", {}, "body"});
     t.back().status = 0;
     t.back().lint = {"GW-L014"};
+
+    // ---- send_file (ABI 1.1, SPEC "Files: send_file") -------------------------------------
+    // The plugin's scratch file holds "0123456789".
+    t.push_back({"file_range_gets_length", "GET", "/", "op=file&off=2&len=5"});
+    t.back().expectHeaders = {{"Content-Length", "5"}};
+    t.back().expectBody = "23456";
+    t.back().framing = F::ContentLength;
+    t.back().closes = false;
+    t.push_back({"file_whole", "GET", "/", "op=file"});
+    t.back().expectHeaders = {{"Content-Length", "10"}};
+    t.back().expectBody = "0123456789";
+    t.back().framing = F::ContentLength;
+    t.push_back({"file_app_length_equal", "GET", "/", "op=file&cl=4&off=6&len=4"});
+    t.back().expectHeaders = {{"Content-Length", "4"}};
+    t.back().expectBody = "6789";
+    t.push_back({"file_empty_range", "GET", "/", "op=file&off=10&len=0"});
+    t.back().expectHeaders = {{"Content-Length", "0"}};
+    t.back().expectBody = "";
+    t.back().closes = false;
+    t.push_back({"file_head", "HEAD", "/", "op=file&off=2&len=5"});
+    t.back().expectHeaders = {{"Content-Length", "5"}};
+    t.back().expectBody = "";
+    t.back().closes = false;
+    t.push_back({"file_after_write", "GET", "/", "op=file&w=1"});
+    t.back().expectBody = "xsend_file=-4";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_bad_fd", "GET", "/", "op=file&badfd=1"});
+    t.back().expectBody = "send_file=-1";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_not_regular", "GET", "/", "op=file&dev=1"});
+    t.back().expectBody = "send_file=-1";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_range_past_end", "GET", "/", "op=file&off=8&len=5"});
+    t.back().expectBody = "send_file=-1";
+    t.back().lint = {"GW-L025"};
+    t.push_back({"file_other_app_length", "GET", "/", "op=file&cl=4&len=5"});
+    t.back().expectBody = "send";  // the report cut at the app's Content-Length
+    t.back().truncated = true;
+    t.back().closes = true;
+    t.back().lint = {"GW-L025", "GW-L013"};
 
     // ---- input (SPEC section 4) ------------------------------------------------------------
     t.push_back({"read_whole_body", "POST", "/", "op=read&cap=4", {}, "hello world"});
@@ -347,7 +440,9 @@ std::vector<std::pair<std::size_t, std::string>> cases() {
     std::vector<std::pair<std::size_t, std::string>> all;
     for (std::size_t i = 0; i < rows().size(); ++i)
         for (const auto& variant : variants())
-            if (!rows()[i].poolOnly || variant == "parity") all.emplace_back(i, variant);
+            if (rows()[i].only.empty() || std::find(rows()[i].only.begin(), rows()[i].only.end(),
+                                                    variant) != rows()[i].only.end())
+                all.emplace_back(i, variant);
     return all;
 }
 

@@ -3,8 +3,8 @@
 // The parity tables (issue 9): one row per promise of gateway.h / SPEC.md, a request to the test
 // plugin tests/plugins/parity.c and what the client must observe. The same rows run through the
 // fake host of testing.hpp (tests/sdk/ParityFakeHostTest.cpp) and through the gateway over
-// loopback (tests/integration/AppsParityTest.cpp), each with the thread-pool and the
-// non-blocking build of the plugin, so the two hosts cannot drift apart.
+// loopback (tests/integration/AppsParityTest.cpp), each with every build of the plugin
+// (variants()), so the two hosts cannot drift apart.
 //
 // What is compared, and what is not: the status; the reason phrase only where the app gave one
 // (the gateway fills the standard phrase, the fake host leaves it empty); the headers a row
@@ -44,19 +44,21 @@ struct Row {
     std::optional<bool> closes = std::nullopt;  ///< connection closed after the response
     bool truncated = false;  ///< the response ends early: read it until the connection closes
     std::vector<std::string> lint = {};  ///< exactly these codes (each once or more)
-    /// Only for the thread-pool build: the gateway collects a non-blocking app's response on
-    /// its event loop (up to 256 KiB) before sending it, so write() and several chunks get a
-    /// Content-Length and an error after them a clean 500 (SPEC section 6), while the fake host
-    /// frames every app as a pool app.
-    bool poolOnly = false;
+    /// Run on these builds only (see variants()); empty: all. Where they differ: a non-blocking
+    /// app's response is collected (up to 256 KiB) before it is sent, so write() and several
+    /// chunks get a Content-Length and an error after them is a clean 500 (SPEC section 6), on
+    /// both hosts; a non-thread-safe app sees gateway.multithread=0.
+    std::vector<std::string> only = {};
 };
 
 /// Every row, in a stable order.
 const std::vector<Row>& rows();
 
-/// The two builds of the plugin: name (= default mount without '/') and file stem.
+/// The builds of the plugin: name (= default mount without '/') and file stem. "parity":
+/// GW_APP_THREAD_SAFE (the handler pool), "parity_inline": also GW_APP_NON_BLOCKING (the event
+/// loop), "parity_serial": neither (calls serialised).
 inline const std::vector<std::string>& variants() {
-    static const std::vector<std::string> names = {"parity", "parity_inline"};
+    static const std::vector<std::string> names = {"parity", "parity_inline", "parity_serial"};
     return names;
 }
 

@@ -19,13 +19,22 @@
  *             late=1     start_response(REPLACE) after the writes
  *             report=1   write the codes seen ("again=..;w=..;late=..;")
  *             nstart=1   next() calls start_response and write() and reports them as a chunk
- *             nerr=K     the K-th next() (from 0) fails with GW_E_APP
+ *             pad=N      next() sends N bytes of 'x' before the n= chunks (a row needs one)
+ *             nerr=K     the K-th n= chunk's next() (from 0) fails with GW_E_APP
  *             ret=N      call() returns N
- *           A rejected start_response is answered 200 "start=<code>". */
+ *           A rejected start_response is answered 200 "start=<code>".
+ *   op=file   off= len= cl=N w=1 badfd=1 dev=1
+ *             send_file(off, len, default 10) of a scratch file holding "0123456789" (created
+ *             and unlinked), after start_response (with Content-Length N) and write("x") if w=1;
+ *             badfd: fd -1, dev: /dev/null. A failure is reported with write: "send_file=<code>".
+ */
+#define _GNU_SOURCE /* mkostemp */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "BrokenPlugin.h"
 
@@ -241,6 +250,7 @@ typedef struct {
     const params* ps;
     size_t at;
     long fail_at;
+    long pad;
     int start_in_next;
     report* r;
 } chunks;
@@ -257,6 +267,15 @@ static int32_t chunks_next(void* self, const gw_host_api* api, gw_request* req, 
         chunk->ptr = c->r->buf;
         chunk->len = c->r->len;
         return nth(c->ps, "n", c->at) ? GW_OK : GW_BODY_END;
+    }
+    if (c->pad > 0) {
+        char* bytes = api->alloc(req, (size_t)c->pad);
+        if (!bytes) return GW_E_NOMEM;
+        memset(bytes, 'x', (size_t)c->pad);
+        chunk->ptr = bytes;
+        chunk->len = (size_t)c->pad;
+        c->pad = 0;
+        return GW_OK;
     }
     if ((long)c->at == c->fail_at) return GW_E_APP;
     const gw_str* text = nth(c->ps, "n", c->at++);
@@ -312,12 +331,47 @@ static int32_t op_start(const gw_host_api* api, gw_request* req, const params* p
         c->ps = ps;
         c->at = 0;
         c->fail_at = number(ps, "nerr", -1);
+        c->pad = number(ps, "pad", 0);
         c->start_in_next = (int)number(ps, "nstart", 0);
         c->r = r;
         body->self = c;
         body->next = chunks_next;
     }
     return (int32_t)number(ps, "ret", GW_OK);
+}
+
+/* A regular file holding "0123456789", already unlinked, or -1. */
+static int scratch_file(void) {
+    char path[] = "/tmp/parity-file-XXXXXX";
+    const int fd = mkostemp(path, O_CLOEXEC);
+    if (fd < 0) return -1;
+    unlink(path);
+    if (write(fd, "0123456789", 10) != 10) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int32_t op_file(const gw_host_api* api, gw_request* req, const params* ps, report* r) {
+    const int fd = number(ps, "badfd", 0) ? -1
+                   : number(ps, "dev", 0) ? open("/dev/null", O_RDONLY | O_CLOEXEC)
+                                          : scratch_file();
+    char length[24];
+    const long cl = number(ps, "cl", -1);
+    if (cl >= 0) snprintf(length, sizeof length, "%ld", cl);
+    const int32_t started = broken_start(api, req, 200, "text/plain", cl >= 0 ? length : NULL);
+    if (started != GW_OK) {
+        if (fd >= 0) close(fd);
+        return started;
+    }
+    if (number(ps, "w", 0)) api->write(req, "x", 1);
+    const int32_t rc =
+        api->send_file(req, fd, (uint64_t)number(ps, "off", 0), (uint64_t)number(ps, "len", 10));
+    if (rc == GW_OK) return GW_OK;
+    say(r, "send_file=%d", (int)rc);
+    api->write(req, r->buf, r->len);
+    return GW_OK;
 }
 
 static int32_t never_next(void* self, const gw_host_api* api, gw_request* req, gw_str* chunk) {
@@ -349,6 +403,7 @@ static int32_t parity_call(void* state, const gw_host_api* api, gw_request* req,
     if (is(*op, "api")) return op_api(api, req, ps, r);
     if (is(*op, "read")) return op_read(api, req, ps, r);
     if (is(*op, "start")) return op_start(api, req, ps, r, body);
+    if (is(*op, "file")) return op_file(api, req, ps, r);
     if (is(*op, "ret")) {
         if (number(ps, "fill", 0)) {
             body->next = never_next;

@@ -21,7 +21,9 @@
 // strerror (the SPEC's texts), send_file (ABI 1.1: the file range read into the recorded body,
 // the descriptor closed). It pulls the body as the gateway does, applies the framing rules,
 // calls close exactly once, and records every SPEC violation it can see as a lint finding
-// (GW-L0xx). A plugin .so can be run too: load it with Plugin("path/app.so").
+// (GW-L0xx). Like the gateway, it collects a non-blocking app's response (up to 256 KiB) before
+// "sending" it: such a body gets a Content-Length, and a failure within it is a clean 500 (SPEC
+// section 6). A plugin .so can be run too: load it with Plugin("path/app.so").
 //
 // Everything runs on the calling thread; the host never blocks.
 #ifndef GATEWAY_TESTING_HPP
@@ -248,6 +250,9 @@ private:
         bool writeUsed = false;
         bool fileSent = false;  // send_file: the body, next() is not pulled
         bool bodyless = false;  // HEAD, 204, 304
+        // A non-blocking app: the gateway collects its response (up to kCollectCap) before
+        // sending it, so the framing is decided at the end and a failure before it is clean.
+        bool collecting = false;
         bool failed = false;
         std::optional<std::size_t> contentLength;
         std::size_t sent = 0;
@@ -268,7 +273,11 @@ private:
         bool send(const char* data, std::size_t len);
         void finishBody(gw_body& body);
         void failBeforeOrAfter(int32_t code);
+        void endCollecting();
     };
+
+    /// How much of a non-blocking app's response the gateway collects before sending (SPEC 6).
+    static constexpr std::size_t kCollectCap = 256u << 10;
 
     static Exchange* exchange(gw_request* req) { return reinterpret_cast<Exchange*>(req); }
 
@@ -815,6 +824,7 @@ inline bool AppRunner::Exchange::send(const char* data, std::size_t len) {
         lint("GW-L013", "body longer than Content-Length " + std::to_string(*contentLength));
         response.truncated = true;  // the connection is closed after Content-Length bytes
         failed = true;
+        collecting = false;  // not a failure to answer cleanly: the app's length is sent
         return false;
     }
     return true;
@@ -822,7 +832,7 @@ inline bool AppRunner::Exchange::send(const char* data, std::size_t len) {
 
 inline void AppRunner::Exchange::failBeforeOrAfter(int32_t code) {
     failed = true;
-    if (committed) {
+    if (committed && !collecting) {
         response.truncated = true;
         response.closeConnection = true;
         return;
@@ -857,10 +867,12 @@ inline void AppRunner::Exchange::failBeforeOrAfter(int32_t code) {
 inline void AppRunner::Exchange::finishBody(gw_body& body) {
     if (bodyless || failed || !body.next || fileSent) {
         if (!committed) commit(writeUsed, std::size_t{0});
+        if (!failed) endCollecting();
         return;
     }
     bool first = true;
     for (;;) {
+        if (sent >= kCollectCap) collecting = false;  // past the cap: sent as it comes
         gw_str chunk{nullptr, 0};
         ++response.nextCalls;
         const int32_t rc = body.next(body.self, &runner._api, handle(), &chunk);
@@ -884,12 +896,24 @@ inline void AppRunner::Exchange::finishBody(gw_body& body) {
         if (!send(chunk.ptr, chunk.len)) return;
         if (rc == GW_BODY_END) break;
     }
+    endCollecting();
     if (contentLength && sent < *contentLength && !bodyless) {
         lint("GW-L012", "body of " + std::to_string(sent) + " bytes shorter than Content-Length " +
                             std::to_string(*contentLength));
         response.truncated = true;
         response.closeConnection = true;
     }
+}
+
+/// The whole response was collected: it goes out with its length (unless the app gave one or
+/// it has no body).
+inline void AppRunner::Exchange::endCollecting() {
+    if (!collecting) return;
+    collecting = false;
+    if (response.framing != Framing::Chunked && response.framing != Framing::CloseDelimited) return;
+    response.framing = Framing::ContentLength;
+    contentLength = sent;
+    response.headers.emplace_back("Content-Length", std::to_string(sent));
 }
 
 inline void AppRunner::Exchange::serve() {
@@ -904,6 +928,8 @@ inline void AppRunner::Exchange::serve() {
         return;
     }
     phase = Phase::Call;
+    const uint32_t inlineApp = GW_APP_THREAD_SAFE | GW_APP_NON_BLOCKING;
+    collecting = (runner._app.flags & inlineApp) == inlineApp;
     int32_t rc = runner._app.call(runner._state, &runner._api, handle(), &body);
     response.result = rc;
     phase = Phase::Body;
