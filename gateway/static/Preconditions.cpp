@@ -1,5 +1,6 @@
 #include "gateway/static/Preconditions.h"
 
+#include "gateway/conditional.hpp"
 #include "gateway/http.h"
 #include "gateway/http/DateCache.h"
 #include "gateway/http/Request.h"
@@ -7,11 +8,7 @@
 namespace gateway {
 
 // The rules live in the SDK (gateway/http.h), shared with plugins; these calls allocate nothing.
-namespace {
-gw_str cStr(std::string_view text) {
-    return {text.data(), text.size()};
-}
-}  // namespace
+using sdk::detail::cStr;
 
 bool Preconditions::listMatches(std::string_view list, std::string_view etag, bool strong) {
     return gw_etag_matches(cStr(list), cStr(etag), strong ? 1 : 0) != 0;
